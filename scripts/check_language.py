@@ -1,0 +1,97 @@
+"""Check one language's lexicon against its test cases (a tool for lexicon authors).
+
+    python scripts/check_language.py es              # recall / FPR on tests/data/cases/es.yaml
+    python scripts/check_language.py --all-benign es # es rules firing on any language's benign cases
+    python scripts/check_language.py --summary       # one line per language
+
+A positive counts as caught when its verdict is ``medium`` or above and at least one expected
+indicator fired; a benign case is a false positive when its verdict is ``medium`` or above.
+The per-language report for the repository is written by ``benchmarks/lexicon_cases.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+from tipguard import Analyzer, Level
+from tipguard.lexicons.loader import available_languages
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "data" / "cases"
+
+
+def load_cases(lang: str) -> dict:
+    return yaml.safe_load((CASES / f"{lang}.yaml").read_text(encoding="utf-8"))
+
+
+def check(analyzer: Analyzer, lang: str, verbose: bool) -> tuple[float, float, int, int]:
+    data = load_cases(lang)
+    pos = data.get("positives") or []
+    neg = data.get("benign") or []
+    pv = analyzer.analyze_batch([c["text"] for c in pos])
+    nv = analyzer.analyze_batch([c["text"] for c in neg])
+    caught = 0
+    for case, v in zip(pos, pv, strict=True):
+        fired = {f.indicator for f in v.findings}
+        ok = v.level >= Level.MEDIUM and bool(fired & set(case["expect"]))
+        caught += ok
+        if verbose and not ok:
+            print(f"  MISS [{v.level.value} {v.risk:.2f}] expect={case['expect']} fired={sorted(fired)}")
+            print(f"       {case['text'][:160]!r}")
+    fps = 0
+    for case, v in zip(neg, nv, strict=True):
+        bad = v.level >= Level.MEDIUM
+        fps += bad
+        if verbose and bad:
+            refs = [e.ref for f in v.findings for e in f.evidence]
+            print(f"  FALSE POSITIVE [{v.level.value} {v.risk:.2f}] kind={case.get('kind')} refs={refs}")
+            print(f"       {case['text'][:160]!r}")
+    recall = caught / len(pos) if pos else 0.0
+    fpr = fps / len(neg) if neg else 0.0
+    return recall, fpr, len(pos), len(neg)
+
+
+def all_benign(analyzer: Analyzer, lang: str) -> None:
+    """Report benign cases of every language where ``lang``'s rules fire."""
+    for other in sorted(p.stem for p in CASES.glob("*.yaml")):
+        data = load_cases(other)
+        texts = [c["text"] for c in data.get("benign") or []]
+        for text, v in zip(texts, analyzer.analyze_batch(texts), strict=True):
+            refs = [e.ref for f in v.findings for e in f.evidence
+                    if e.kind == "lexicon" and e.ref.startswith(f"{lang}:")]
+            if refs:
+                print(f"  [{other} benign, level {v.level.value}] {refs}: {text[:120]!r}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("languages", nargs="*")
+    parser.add_argument("--all-benign", action="store_true")
+    parser.add_argument("--summary", action="store_true")
+    args = parser.parse_args()
+    analyzer = Analyzer(profile="fast").load()
+    langs = args.languages or [p.stem for p in sorted(CASES.glob("*.yaml"))]
+    failed = False
+    for lang in langs:
+        if args.all_benign:
+            all_benign(analyzer, lang)
+            continue
+        if not (CASES / f"{lang}.yaml").exists():
+            print(f"{lang}: no cases file")
+            failed = True
+            continue
+        recall, fpr, npos, nneg = check(analyzer, lang, verbose=not args.summary)
+        ok = recall >= 0.9 and fpr <= 0.1 and npos >= 15 and nneg >= 15
+        failed |= not ok
+        lex = "lexicon" if lang in available_languages() else "NO LEXICON"
+        print(f"{lang}: recall {recall:.2f} ({npos} positives), FPR {fpr:.2f} ({nneg} benign), "
+              f"{lex} -> {'OK' if ok else 'NOT YET'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""Analyzer configuration: keyword arguments, a TOML/YAML file, or ``TIPGUARD_*`` variables.
+
+Precedence, highest first: explicit keyword arguments, environment variables, the file, the
+profile's defaults. Unknown keys are errors. ``TIPGUARD_DETECTORS`` takes a comma-separated
+list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from tipguard.errors import ConfigError
+
+PROFILES: dict[str, tuple[str, ...]] = {
+    "fast": ("lexicon", "off_platform"),
+}
+"""Named detector sets. ``fast``: normalization + language ID + lexicon + contacts."""
+DEFAULT_PROFILE = "fast"
+
+
+class AnalyzerConfig(BaseModel):
+    """Everything that changes what the analyzer does."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    profile: str = DEFAULT_PROFILE
+    detectors: tuple[str, ...] | None = None
+    """Overrides the profile's detector list when given."""
+    max_chars: int = Field(default=200_000, ge=1)
+    """Items longer than this get an ``input_too_large`` error instead of a verdict."""
+    min_language_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    on_error: Literal["record", "raise"] = "record"
+    lexicon_dir: Path | None = None
+    """A directory of lexicon files to use instead of the packaged ones."""
+
+    @field_validator("profile")
+    @classmethod
+    def _known_profile(cls, value: str) -> str:
+        if value not in PROFILES:
+            raise ValueError(f"unknown profile {value!r}; profiles: {sorted(PROFILES)}")
+        return value
+
+    @field_validator("detectors", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        return value
+
+    @property
+    def detector_names(self) -> tuple[str, ...]:
+        """The detectors this configuration enables, in order."""
+        return self.detectors if self.detectors is not None else PROFILES[self.profile]
+
+    def digest(self) -> str:
+        """A short hash of the effective configuration, stored with reports and batches."""
+        payload = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+_ENV_PREFIX = "TIPGUARD_"
+
+
+def _from_env() -> dict[str, Any]:
+    fields = AnalyzerConfig.model_fields
+    out: dict[str, Any] = {}
+    for key, value in os.environ.items():
+        if key.startswith(_ENV_PREFIX):
+            name = key[len(_ENV_PREFIX):].lower()
+            if name in fields:
+                out[name] = value
+    return out
+
+
+def _from_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"config file {path} is not valid: {exc}") from None
+    if isinstance(data, dict) and "tipguard" in data:
+        data = data["tipguard"]
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping (optionally under `tipguard`)")
+    return data
+
+
+def load_config(path: str | Path | None = None, **overrides: Any) -> AnalyzerConfig:
+    """Build the effective configuration from a file, the environment and keyword arguments."""
+    merged: dict[str, Any] = {}
+    if path is not None:
+        merged.update(_from_file(Path(path)))
+    merged.update(_from_env())
+    merged.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return AnalyzerConfig.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid configuration:\n{exc}") from None

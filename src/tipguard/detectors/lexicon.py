@@ -1,0 +1,42 @@
+"""The multilingual lexicon detector: recruitment lures, control and coercion, exploitation adverts.
+
+The phrases themselves are data (``tipguard/lexicons/data/<iso>.yaml``); this class only turns
+the analyzer's lexicon scan into findings. See ``tipguard.lexicons`` for the matching rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from tipguard.detectors._lexical import lexicon_findings
+from tipguard.detectors.base import Detector
+from tipguard.lexicons.loader import available_languages
+from tipguard.pipeline.prepared import PreparedItem
+from tipguard.results import Finding
+from tipguard.taxonomy.codes import Family, codes_in
+
+
+class LexiconDetector(Detector):
+    """Recruitment, control and advert indicators from per-language phrase lexicons."""
+
+    name: ClassVar[str] = "lexicon"
+    version: ClassVar[str] = "1"
+    indicators: ClassVar[tuple[str, ...]] = (
+        codes_in(Family.RECRUITMENT) + codes_in(Family.CONTROL) + codes_in(Family.ADVERT)
+    )
+    requires: ClassVar[tuple[str, ...]] = ("lexicon",)
+    description: ClassVar[str] = (
+        "Phrase lexicons in 31 languages for recruitment lures, control and coercion, "
+        "and exploitation adverts, with benign-context damping"
+    )
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language with a lexicon file."""
+        return available_languages()
+
+    def detect(self, batch: Sequence[PreparedItem]) -> list[list[Finding]]:
+        """Findings from the lexicon scan of each item."""
+        wanted = set(self.indicators)
+        return [lexicon_findings(item, wanted, self.id) for item in batch]

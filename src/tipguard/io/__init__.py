@@ -1,0 +1,1 @@
+"""Reading inputs and writing verdicts (the wire format of the output contract)."""

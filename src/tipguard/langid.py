@@ -1,0 +1,132 @@
+"""Language identification per item: the script decides where it can, py3langid where it must.
+
+Many target languages own their script (Thai, Lao, Khmer, Myanmar, Sinhala, Tamil, Bengali,
+Ethiopic, Hangul), so counting letters by script answers at once and for free. Where a script is
+shared (Latin, Cyrillic, Arabic, Devanagari), py3langid decides among the languages of that
+script only, which is both faster and more accurate than asking it about all 139.
+
+The answer is ``"unknown"`` when there are no letters or py3langid's normalised probability is
+below ``min_confidence``. Indonesian and Malay are hard to tell apart in short texts: their
+probabilities are pooled for the confidence, and either label may come back.
+
+Known weakness: romanised Hindi, Bengali, Nepali, Urdu or Arabic is identified as some
+Latin-script language (usually with low confidence). The lexicons do not depend on this answer:
+they match in every language at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+UNKNOWN = "unknown"
+
+# (first code point, script) — code points from a start up to the next start belong to it.
+_RANGES: tuple[tuple[int, str], ...] = (
+    (0x0000, "latin"), (0x0250, "other"), (0x0370, "greek"), (0x0400, "cyrillic"),
+    (0x0530, "armenian"), (0x0590, "hebrew"), (0x0600, "arabic"), (0x0700, "other"),
+    (0x0750, "arabic"), (0x0780, "other"), (0x0900, "devanagari"), (0x0980, "bengali"),
+    (0x0A00, "gurmukhi"), (0x0A80, "gujarati"), (0x0B00, "oriya"), (0x0B80, "tamil"),
+    (0x0C00, "telugu"), (0x0C80, "kannada"), (0x0D00, "malayalam"), (0x0D80, "sinhala"),
+    (0x0E00, "thai"), (0x0E80, "lao"), (0x0F00, "other"), (0x1000, "myanmar"),
+    (0x10A0, "georgian"), (0x1100, "hangul"), (0x1200, "ethiopic"), (0x13A0, "other"),
+    (0x1780, "khmer"), (0x1800, "other"), (0x1E00, "latin"), (0x1F00, "greek"),
+    (0x2000, "other"), (0x2D80, "ethiopic"), (0x2DE0, "other"), (0x3040, "kana"),
+    (0x3100, "other"), (0x3130, "hangul"), (0x3190, "other"), (0x3400, "han"),
+    (0x4DC0, "other"), (0x4E00, "han"), (0xA000, "other"), (0xA960, "hangul"),
+    (0xA980, "other"), (0xAA60, "myanmar"), (0xAA80, "other"), (0xAB00, "ethiopic"),
+    (0xAB30, "other"), (0xAC00, "hangul"), (0xD7B0, "other"), (0xF900, "han"),
+    (0xFB00, "other"), (0xFB50, "arabic"), (0xFE00, "other"), (0xFE70, "arabic"),
+    (0xFF00, "other"), (0x20000, "han"), (0x30000, "other"),
+)
+_STARTS = [start for start, _ in _RANGES]
+
+_UNIQUE: dict[str, str] = {
+    "thai": "th", "lao": "lo", "khmer": "km", "myanmar": "my", "sinhala": "si", "tamil": "ta",
+    "bengali": "bn", "ethiopic": "am", "hangul": "ko", "georgian": "ka", "armenian": "hy",
+    "hebrew": "he", "greek": "el", "gujarati": "gu", "gurmukhi": "pa", "telugu": "te",
+    "kannada": "kn", "malayalam": "ml", "oriya": "or", "kana": "ja", "han": "zh",
+}
+_SHARED: dict[str, tuple[str, ...]] = {
+    "latin": ("en", "es", "fr", "pt", "ro", "pl", "tr", "vi", "id", "ms", "tl", "sw", "ha", "uz",
+              "de", "it", "nl", "sv", "da", "no", "fi", "cs", "sk", "hu", "hr", "sl", "sq", "ca",
+              "az", "so", "yo", "ig", "zu", "af", "lt", "lv", "et", "mg", "jv"),
+    "cyrillic": ("ru", "uk", "bg", "sr", "mk", "be", "kk", "ky", "mn", "tg", "uz", "tt"),
+    "arabic": ("ar", "fa", "ur", "ps", "ug", "ary", "arz", "sdh", "ku"),
+    "devanagari": ("hi", "ne", "mr", "sa"),
+}
+_ALIASES = {"ary": "ar", "arz": "ar", "sdh": "ku"}
+_SAMPLE = 400
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageGuess:
+    """An ISO 639-1 code (or ``unknown``), how sure, and which method decided."""
+
+    language: str
+    confidence: float
+    method: str
+
+
+def dominant_script(text: str) -> tuple[str | None, float]:
+    """The script of most letters in (the start of) ``text``, and its share of the letters."""
+    counts: Counter[str] = Counter()
+    for ch in text[:_SAMPLE]:
+        if not ch.isalpha():
+            continue
+        o = ord(ch)
+        if o < 0x250:
+            counts["latin"] += 1
+        else:
+            counts[_RANGES[bisect_right(_STARTS, o) - 1][1]] += 1
+    if not counts:
+        return None, 0.0
+    script, n = counts.most_common(1)[0]
+    if script == "han" and counts.get("kana"):
+        script = "kana"
+    return script, n / sum(counts.values())
+
+
+class LanguageIdentifier:
+    """Thread-safe, lazily loaded identifier; one instance can serve a whole process."""
+
+    def __init__(self, min_confidence: float = 0.5) -> None:
+        self.min_confidence = min_confidence
+        self._models: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def _model(self, script: str) -> Any:
+        model = self._models.get(script)
+        if model is None:
+            with self._lock:
+                model = self._models.get(script)
+                if model is None:
+                    from py3langid.langid import MODEL_FILE
+                    from py3langid.langid import LanguageIdentifier as _Ident
+
+                    model = _Ident.from_model_file(MODEL_FILE, norm_probs=True)
+                    model.set_languages(list(_SHARED[script]))
+                    self._models[script] = model
+        return model
+
+    def identify(self, text: str) -> LanguageGuess:
+        """Guess the language of one text."""
+        script, share = dominant_script(text)
+        if script is None:
+            return LanguageGuess(UNKNOWN, 0.0, "no-letters")
+        if script in _UNIQUE:
+            return LanguageGuess(_UNIQUE[script], round(share, 3), "script")
+        if script not in _SHARED:
+            return LanguageGuess(UNKNOWN, 0.0, f"script:{script}")
+        ranked = self._model(script).rank(text[:_SAMPLE * 2])
+        lang, prob = ranked[0]
+        lang = _ALIASES.get(lang, lang)
+        if lang in ("id", "ms"):
+            prob = sum(p for code, p in ranked[:4] if code in ("id", "ms"))
+        prob = float(prob) * share
+        if prob < self.min_confidence:
+            return LanguageGuess(UNKNOWN, round(prob, 3), "py3langid")
+        return LanguageGuess(lang, round(prob, 3), "py3langid")

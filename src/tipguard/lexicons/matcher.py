@@ -1,0 +1,303 @@
+"""Compile every language's lexicon into one Aho-Corasick automaton and scan texts with it.
+
+Why one automaton for all languages: chat is mixed (Taglish, Hinglish), romanised and often
+misidentified, so choosing a lexicon by detected language would miss exactly the messages that
+matter. Aho-Corasick scans in time linear in the text, whatever the number of terms, and has no
+backtracking, so a hostile input cannot make it hang.
+
+The matching view is the normalized text (see ``tipguard.normalize``) with three more
+length-tolerant simplifications, each with its offset map: Latin accents and Arabic letter
+variants unified, whitespace runs collapsed to one space, and every number replaced by one
+placeholder character (so ``{num}`` in a term matches any amount).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+from tipguard.errors import LexiconError
+from tipguard.lexicons.schema import ContextRule, LexiconFile, Rule
+from tipguard.normalize.offsets import Edit, OffsetMap, apply_edits, compose
+from tipguard.normalize.text import normalize_term
+
+NUM = "\ue000"
+"""The placeholder every number becomes in the matching view."""
+
+_MAX_HITS_PER_SLOT = 32
+"""Bound on remembered hits per term slot, so a text repeating a term cannot blow up pairing."""
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x00C0, 0x0250):
+        ch = chr(code)
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base != ch and base.isascii():
+            table[code] = base
+    for code in range(0x1E00, 0x1F00):  # Latin Extended Additional: Vietnamese
+        ch = chr(code)
+        base = unicodedata.normalize("NFD", ch)[0]
+        if base != ch and base.isascii():
+            table[code] = base
+    table.update({ord("đ"): "d", ord("ı"): "i", ord("ł"): "l", ord("ø"): "o", ord("ɗ"): "d",
+                  ord("ƙ"): "k", ord("ɓ"): "b", ord("ƴ"): "y", ord("ș"): "s", ord("ț"): "t",
+                  ord("ş"): "s", ord("ţ"): "t", ord("ğ"): "g", ord("ð"): "d", ord("þ"): "t"})
+    # Arabic-script letter variants people write interchangeably.
+    table.update({ord("أ"): "ا", ord("إ"): "ا", ord("آ"): "ا", ord("ٱ"): "ا", ord("ى"): "ي",
+                  ord("ی"): "ي", ord("ې"): "ي", ord("ک"): "ك", ord("ة"): "ه", ord("ۀ"): "ه",
+                  ord("ہ"): "ه", ord("ھ"): "ه", ord("ؤ"): "و", ord("ئ"): "ي", ord("ے"): "ي",
+                  ord("’"): "'", ord("ʼ"): "'", ord("‘"): "'", ord("`"): "'"})
+    return table
+
+
+_FOLD = _build_fold_table()
+_WS_RUN = re.compile(r"\s{2,}|[\t\n\r\f\v\u00a0\u2000-\u200a\u3000]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*+")
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]+")
+
+
+def matching_view(text: str) -> tuple[str, OffsetMap | None]:
+    """Derive the matching view from a normalized text, with its map back to that text."""
+    offsets: OffsetMap | None = None
+    if not text.isascii():
+        text = text.translate(_FOLD)
+        if _ARABIC_MARKS.search(text):
+            text, step = apply_edits(text, [(m.start(), m.end(), "") for m in _ARABIC_MARKS.finditer(text)])
+            offsets = compose(offsets, step)
+    if _WS_RUN.search(text):
+        text, step = apply_edits(text, [(m.start(), m.end(), " ") for m in _WS_RUN.finditer(text)])
+        offsets = compose(offsets, step)
+    edits: list[Edit] = [(m.start(), m.end(), NUM) for m in _NUMBER.finditer(text)]
+    if edits:
+        text, step = apply_edits(text, edits)
+        offsets = compose(offsets, step)
+    return text, offsets
+
+
+def _view_of_term(term: str) -> str:
+    body = term.replace("{num}", "0")
+    view, _ = matching_view(normalize_term(body))
+    return view.strip()
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == NUM or unicodedata.category(ch)[0] == "M"
+
+
+def _is_dense(ch: str) -> bool:
+    o = ord(ch)
+    return (0x0E00 <= o <= 0x0EFF or 0x1000 <= o <= 0x109F or 0x1780 <= o <= 0x17FF
+            or 0x3000 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF
+            or 0xF900 <= o <= 0xFAFF)
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """Where a term belongs: a rule group, a rule's `unless` list, or a context rule."""
+
+    kind: int  # 0 = rule group, 1 = unless, 2 = context
+    index: int  # rule or context index
+    group: int
+    check_left: bool
+    check_right: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule with its language, ready to evaluate."""
+
+    language: str
+    rule: Rule
+    n_groups: int
+
+    @property
+    def ref(self) -> str:
+        """``<language>:<rule id>``, the reference stored in evidence."""
+        return f"{self.language}:{self.rule.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledContext:
+    """A context rule with its language."""
+
+    language: str
+    rule: ContextRule
+
+    @property
+    def ref(self) -> str:
+        """``<language>:<context id>``."""
+        return f"{self.language}:{self.rule.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleMatch:
+    """One rule that fired, with the spans (matching-view offsets) of the terms that fired it."""
+
+    rule: CompiledRule
+    spans: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Everything one scan found in one matching view."""
+
+    matches: tuple[RuleMatch, ...]
+    contexts: tuple[tuple[CompiledContext, tuple[int, int]], ...]
+
+
+@dataclass
+class LexiconIndex:
+    """An automaton over the terms of many lexicon files; read-only once built."""
+
+    rules: list[CompiledRule] = field(default_factory=list)
+    contexts: list[CompiledContext] = field(default_factory=list)
+    languages: tuple[str, ...] = ()
+    _automaton: ahocorasick.Automaton | None = None
+    n_terms: int = 0
+
+    @classmethod
+    def build(
+        cls,
+        files: Sequence[LexiconFile],
+        shared_sets: Mapping[str, Sequence[str]],
+        indicators: Iterable[str] | None = None,
+    ) -> LexiconIndex:
+        """Compile ``files``; keep only rules for ``indicators`` when given."""
+        wanted = set(indicators) if indicators is not None else None
+        sets: dict[str, list[str]] = {k: list(v) for k, v in shared_sets.items()}
+        for f in files:
+            for name, terms in f.sets.items():
+                sets.setdefault(name, []).extend(terms)
+        index = cls(languages=tuple(sorted({f.language for f in files})))
+        table: dict[str, list[_Slot]] = {}
+
+        def add(term: str, slot_kind: int, idx: int, group: int, where: str) -> None:
+            for expanded in _expand(term, sets, where):
+                prefix_wild = expanded.startswith("*")
+                suffix_wild = expanded.endswith("*")
+                key = _view_of_term(expanded.strip("*"))
+                if not key:
+                    raise LexiconError(f"{where}: term {term!r} is empty after normalization")
+                slot = _Slot(
+                    slot_kind, idx, group,
+                    check_left=not prefix_wild and _is_word_char(key[0]) and not _is_dense(key[0]),
+                    check_right=not suffix_wild and _is_word_char(key[-1]) and not _is_dense(key[-1]),
+                )
+                table.setdefault(key, []).append(slot)
+
+        for f in files:
+            for rule in f.rules:
+                if wanted is not None and rule.indicator not in wanted:
+                    continue
+                where = f"lexicon {f.language}, rule {rule.id}"
+                ridx = len(index.rules)
+                groups = [rule.any] if rule.any is not None else list(rule.all or [])
+                index.rules.append(CompiledRule(f.language, rule, len(groups)))
+                for g, terms in enumerate(groups):
+                    for term in terms:
+                        add(term, 0, ridx, g, where)
+                for term in rule.unless or ():
+                    add(term, 1, ridx, 0, where)
+            for ctx in f.context:
+                where = f"lexicon {f.language}, context {ctx.id}"
+                cidx = len(index.contexts)
+                index.contexts.append(CompiledContext(f.language, ctx))
+                for term in ctx.any:
+                    add(term, 2, cidx, 0, where)
+        automaton = ahocorasick.Automaton()
+        for key, slots in table.items():
+            automaton.add_word(key, (len(key), tuple(dict.fromkeys(slots))))
+        if table:
+            automaton.make_automaton()
+            index._automaton = automaton
+        index.n_terms = len(table)
+        return index
+
+    def scan(self, view: str) -> ScanResult:
+        """Find every rule and context that fires in a matching view."""
+        if self._automaton is None or not view:
+            return ScanResult((), ())
+        group_hits: dict[int, list[list[tuple[int, int]]]] = {}
+        unless_hits: dict[int, list[tuple[int, int]]] = {}
+        contexts: list[tuple[CompiledContext, tuple[int, int]]] = []
+        seen_ctx: set[int] = set()
+        n = len(view)
+        for end_idx, (length, slots) in self._automaton.iter(view):
+            start = end_idx - length + 1
+            end = end_idx + 1
+            left_ok = start == 0 or not _is_word_char(view[start - 1])
+            right_ok = end == n or not _is_word_char(view[end])
+            for slot in slots:
+                if (slot.check_left and not left_ok) or (slot.check_right and not right_ok):
+                    continue
+                if slot.kind == 0:
+                    groups = group_hits.get(slot.index)
+                    if groups is None:
+                        groups = [[] for _ in range(self.rules[slot.index].n_groups)]
+                        group_hits[slot.index] = groups
+                    if len(groups[slot.group]) < _MAX_HITS_PER_SLOT:
+                        groups[slot.group].append((start, end))
+                elif slot.kind == 1:
+                    unless_hits.setdefault(slot.index, []).append((start, end))
+                elif slot.index not in seen_ctx:
+                    seen_ctx.add(slot.index)
+                    contexts.append((self.contexts[slot.index], (start, end)))
+        matches = []
+        for ridx, groups in group_hits.items():
+            if any(not g for g in groups):
+                continue
+            compiled = self.rules[ridx]
+            spans = _combine(groups, compiled.rule.window)
+            if spans is None:
+                continue
+            blockers = unless_hits.get(ridx)
+            if blockers and _blocked(spans, blockers, compiled.rule.window):
+                continue
+            matches.append(RuleMatch(compiled, spans))
+        return ScanResult(tuple(matches), tuple(contexts))
+
+
+def _expand(term: str, sets: Mapping[str, Sequence[str]], where: str, depth: int = 0) -> list[str]:
+    if not term.startswith("@"):
+        return [term]
+    name = term[1:]
+    if name not in sets:
+        raise LexiconError(f"{where}: unknown term set @{name}; known: {sorted(sets)}")
+    if depth > 3:
+        raise LexiconError(f"{where}: term sets nested too deeply at @{name}")
+    out: list[str] = []
+    for t in sets[name]:
+        out.extend(_expand(t, sets, where, depth + 1))
+    return out
+
+
+def _combine(groups: list[list[tuple[int, int]]], window: int) -> tuple[tuple[int, int], ...] | None:
+    """Pick one hit per group, all within ``window`` characters; ``None`` if impossible."""
+    if len(groups) == 1:
+        return tuple(groups[0][:4])
+    anchor_group = min(range(len(groups)), key=lambda g: len(groups[g]))
+    for anchor in groups[anchor_group]:
+        chosen = [anchor]
+        lo, hi = anchor
+        for g, hits in enumerate(groups):
+            if g == anchor_group:
+                continue
+            best = min(hits, key=lambda h: max(hi, h[1]) - min(lo, h[0]))
+            if max(hi, best[1]) - min(lo, best[0]) > window:
+                break
+            chosen.append(best)
+            lo, hi = min(lo, best[0]), max(hi, best[1])
+        else:
+            return tuple(sorted(chosen))
+    return None
+
+
+def _blocked(spans: tuple[tuple[int, int], ...], blockers: list[tuple[int, int]], window: int) -> bool:
+    lo = min(s for s, _ in spans)
+    hi = max(e for _, e in spans)
+    return any(b_end >= lo - window and b_start <= hi + window for b_start, b_end in blockers)
