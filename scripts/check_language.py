@@ -61,14 +61,20 @@ def all_benign(analyzer: Analyzer, lang: str) -> None:
         data = load_cases(other)
         texts = [c["text"] for c in data.get("benign") or []]
         for text, v in zip(texts, analyzer.analyze_batch(texts), strict=True):
-            refs = [e.ref for f in v.findings for e in f.evidence
-                    if e.kind == "lexicon" and e.ref.startswith(f"{lang}:")]
+            refs = [
+                e.ref
+                for f in v.findings
+                for e in f.evidence
+                if e.kind == "lexicon" and e.ref.startswith(f"{lang}:")
+            ]
             if refs:
                 print(f"  [{other} benign, level {v.level.value}] {refs}: {text[:120]!r}")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("languages", nargs="*")
     parser.add_argument("--all-benign", action="store_true")
     parser.add_argument("--summary", action="store_true")
@@ -88,8 +94,10 @@ def main() -> int:
         ok = recall >= 0.9 and fpr <= 0.1 and npos >= 15 and nneg >= 15
         failed |= not ok
         lex = "lexicon" if lang in available_languages() else "NO LEXICON"
-        print(f"{lang}: recall {recall:.2f} ({npos} positives), FPR {fpr:.2f} ({nneg} benign), "
-              f"{lex} -> {'OK' if ok else 'NOT YET'}")
+        print(
+            f"{lang}: recall {recall:.2f} ({npos} positives), FPR {fpr:.2f} ({nneg} benign), "
+            f"{lex} -> {'OK' if ok else 'NOT YET'}"
+        )
     return 1 if failed else 0
 
 

@@ -15,7 +15,15 @@ from tipguard.errors import (
     TipguardError,
     UnknownDetectorError,
 )
-from tipguard.items import Advert, Conversation, ConversationMessage, ItemKind, Message, Profile, Prompt
+from tipguard.items import (
+    Advert,
+    Conversation,
+    ConversationMessage,
+    ItemKind,
+    Message,
+    Profile,
+    Prompt,
+)
 from tipguard.pipeline.analyzer import Analyzer
 from tipguard.results import (
     SCHEMA_VERSION,

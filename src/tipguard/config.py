@@ -74,7 +74,7 @@ def _from_env() -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in os.environ.items():
         if key.startswith(_ENV_PREFIX):
-            name = key[len(_ENV_PREFIX):].lower()
+            name = key[len(_ENV_PREFIX) :].lower()
             if name in fields:
                 out[name] = value
     return out

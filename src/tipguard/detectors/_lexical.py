@@ -55,15 +55,17 @@ def lexicon_findings(
             evidence.append(Evidence("context", ctx[0].ref, Span(start, end), damp))
             reason += f"; lowered by {ctx[0].rule.kind.replace('_', ' ')} context"
         language = max(languages, key=lambda k: languages[k])
-        findings.append(Finding(
-            indicator=code,
-            score=round(score, 4),
-            spans=tuple(sorted(spans, key=lambda s: (s.start, s.end))),
-            detector=detector_id,
-            reason=reason,
-            evidence=tuple(evidence),
-            language=language,
-        ))
+        findings.append(
+            Finding(
+                indicator=code,
+                score=round(score, 4),
+                spans=tuple(sorted(spans, key=lambda s: (s.start, s.end))),
+                detector=detector_id,
+                reason=reason,
+                evidence=tuple(evidence),
+                language=language,
+            )
+        )
     findings.sort(key=lambda f: (-f.score, f.indicator))
     return findings
 

@@ -16,7 +16,7 @@ import phonenumbers
 
 _DOT = r"\s?(?:\.|\[\.\]|\(\.\)|\[dot\]|\(dot\)|\sdot\s)\s?"
 _SLASH = r"\s?/\s?"
-_NAME = r"@?([a-z0-9_][a-z0-9_.\-]{1,40}[a-z0-9_]|\+?\d{6,15})"
+_NAME = r"@?~?([a-z0-9_][a-z0-9_.\-]{1,40}[a-z0-9_]|\+?\d{6,15})"
 
 # (platform, domain pattern) for links that open a chat with a person or group.
 _LINK_DOMAINS: tuple[tuple[str, str], ...] = (
@@ -46,7 +46,7 @@ _HANDLE_PLATFORMS: tuple[tuple[str, str], ...] = (
     ("telegram", r"tele\s?gram|telgram|tg|телеграм|телега"),
     ("signal", r"signal"),
     ("viber", r"viber|вайбер"),
-    ("line", r"line"),
+    ("line", r"line|ไลน์|ไอดีไลน์|ライン|라인"),
     ("wechat", r"we\s?chat|weixin|wx|vx|微信|薇信|v信"),
     ("zalo", r"zalo"),
     ("imo", r"imo"),
@@ -57,9 +57,9 @@ _HANDLE_PLATFORMS: tuple[tuple[str, str], ...] = (
     ("discord", r"discord"),
 )
 _HANDLE = re.compile(
-    r"(?<!\w)(?:"
+    r"(?<![a-z0-9_])(?:"
     + "|".join(f"(?P<h{i}>{pattern})" for i, (_, pattern) in enumerate(_HANDLE_PLATFORMS))
-    + r")(?!\w)\s?(?:id|username|user\s?name|handle|acc(?:ount)?|号|아이디)?\s?"
+    + r")(?![a-z0-9_])\s?(?:id|username|user\s?name|handle|acc(?:ount)?|号|아이디|ไอดี)?\s?"
     + r"(?:[:=：]\s?|-\s?|\s@)@?([a-z0-9_][a-z0-9_.\-]{2,40}[a-z0-9_])"
 )
 _EMAIL = re.compile(
@@ -67,9 +67,21 @@ _EMAIL = re.compile(
     rf"([a-z0-9\-]{{2,63}}(?:{_DOT}[a-z0-9\-]{{2,63}})*{_DOT}[a-z]{{2,12}})(?![\w])"
 )
 _PHONE_HINT = re.compile(r"(?:\d\D{0,3}){7}")
-_WA_BEFORE = re.compile(r"(?:whats\s?app|watsapp|wasap|wassap|w\.a|w/a|\bwa\b|واتساب|واتس)\W{0,6}$")
-_TG_BEFORE = re.compile(r"(?:telegram|\btg\b|телеграм)\W{0,6}$")
-_VIBER_BEFORE = re.compile(r"(?:viber|вайбер)\W{0,6}$")
+_GAP = r"(?:\W+\w{1,4}){0,2}\W{0,6}$"
+_BEFORE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (platform, re.compile(f"(?:{pattern})" + _GAP))
+    for platform, pattern in (
+        ("whatsapp", r"whats\s?app|watsapp|wasap|wassap|w\.a|w/a|\bwa\b|واتساب|واتس|वाट्सएप|व्हाट्सएप"),
+        ("telegram", r"tele\s?gram|\btg\b|телеграм|телега"),
+        ("viber", r"viber|вайбер"),
+        ("zalo", r"zalo"),
+        ("line", r"\bline\b|ไลน์"),
+        ("wechat", r"wechat|微信"),
+        ("imo", r"\bimo\b|ইমো|ایمو"),
+        ("signal", r"\bsignal\b"),
+        ("kakaotalk", r"kakao|카톡|카카오톡"),
+    )
+)
 _TRAILING = re.compile(r"[.\-_]+$")
 
 
@@ -102,8 +114,7 @@ def find_handles(text: str) -> list[Contact]:
     """Explicit handles after a platform name (``telegram: @name``, ``line id = abc``)."""
     out = []
     for m in _HANDLE.finditer(text):
-        platform = next(_HANDLE_PLATFORMS[i][0] for i in range(len(_HANDLE_PLATFORMS))
-                        if m.group(f"h{i}"))
+        platform = next(_HANDLE_PLATFORMS[i][0] for i in range(len(_HANDLE_PLATFORMS)) if m.group(f"h{i}"))
         name = _canonical_name(m.group(len(_HANDLE_PLATFORMS) + 1))
         if name.isdigit() and len(name) >= 6:
             continue  # a phone number after "wa:"; the phone finder reports it
@@ -136,13 +147,10 @@ def find_phones(text: str, regions: tuple[str, ...]) -> list[Contact]:
 
 
 def _platform_before(text: str, start: int) -> str | None:
-    before = text[max(0, start - 24):start]
-    if _WA_BEFORE.search(before):
-        return "whatsapp"
-    if _TG_BEFORE.search(before):
-        return "telegram"
-    if _VIBER_BEFORE.search(before):
-        return "viber"
+    before = text[max(0, start - 24) : start]
+    for platform, pattern in _BEFORE:
+        if pattern.search(before):
+            return platform
     return None
 
 
@@ -166,6 +174,5 @@ def find_raw_numbers(text: str, taken: list[Contact]) -> list[Contact]:
         if any(m.start() < c.end and c.start < m.end() for c in taken):
             continue
         digits = re.sub(r"\D", "", m.group())
-        out.append(Contact("phone", f"raw:{digits}", _platform_before(text, m.start()),
-                           m.start(), m.end()))
+        out.append(Contact("phone", f"raw:{digits}", _platform_before(text, m.start()), m.start(), m.end()))
     return out

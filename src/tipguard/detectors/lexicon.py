@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from tipguard.detectors._lexical import lexicon_findings
-from tipguard.detectors.base import Detector
+from tipguard.detectors.base import Detector, Example
+from tipguard.lexicons.cases import all_cases
 from tipguard.lexicons.loader import available_languages
 from tipguard.pipeline.prepared import PreparedItem
 from tipguard.results import Finding
@@ -35,6 +36,18 @@ class LexiconDetector(Detector):
     def languages(self) -> tuple[str, ...]:
         """Every language with a lexicon file."""
         return available_languages()
+
+    def examples(self) -> Sequence[Example]:
+        """The packaged per-language cases: positives for this detector's indicators, and
+        every benign look-alike."""
+        wanted = set(self.indicators)
+        out = []
+        for case in all_cases():
+            expect = tuple(c for c in case.expect if c in wanted)
+            if case.is_positive and not expect:
+                continue
+            out.append(Example(case.text, case.language, expect))
+        return out
 
     def detect(self, batch: Sequence[PreparedItem]) -> list[list[Finding]]:
         """Findings from the lexicon scan of each item."""

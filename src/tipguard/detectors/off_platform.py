@@ -16,20 +16,61 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from tipguard.detectors._lexical import lexicon_findings
-from tipguard.detectors.base import Detector
+from tipguard.detectors.base import Detector, Example
 from tipguard.detectors.contacts import Contact, find_contacts, find_raw_numbers
+from tipguard.lexicons.cases import all_cases
 from tipguard.lexicons.loader import available_languages
 from tipguard.pipeline.prepared import PreparedItem
 from tipguard.results import Entity, Evidence, Finding, Span
 
 # Likely phone region per language, for numbers written without a country code.
 REGION_BY_LANGUAGE: dict[str, str] = {
-    "en": "US", "es": "MX", "fr": "FR", "pt": "BR", "ru": "RU", "uk": "UA", "ro": "RO",
-    "pl": "PL", "tr": "TR", "ar": "SA", "fa": "IR", "ur": "PK", "hi": "IN", "bn": "BD",
-    "ne": "NP", "si": "LK", "ta": "IN", "th": "TH", "vi": "VN", "id": "ID", "ms": "MY",
-    "tl": "PH", "km": "KH", "my": "MM", "lo": "LA", "zh": "CN", "ko": "KR", "sw": "TZ",
-    "am": "ET", "ha": "NG", "uz": "UZ",
+    "en": "US",
+    "es": "MX",
+    "fr": "FR",
+    "pt": "BR",
+    "ru": "RU",
+    "uk": "UA",
+    "ro": "RO",
+    "pl": "PL",
+    "tr": "TR",
+    "ar": "SA",
+    "fa": "IR",
+    "ur": "PK",
+    "hi": "IN",
+    "bn": "BD",
+    "ne": "NP",
+    "si": "LK",
+    "ta": "IN",
+    "th": "TH",
+    "vi": "VN",
+    "id": "ID",
+    "ms": "MY",
+    "tl": "PH",
+    "km": "KH",
+    "my": "MM",
+    "lo": "LA",
+    "zh": "CN",
+    "ko": "KR",
+    "sw": "TZ",
+    "am": "ET",
+    "ha": "NG",
+    "uz": "UZ",
 }
+
+_C = ("OFF_CONTACT",)
+_CONTACT_EXAMPLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Message me on WhatsApp +44 7911 123456", "en", _C),
+    ("Escríbeme al wa.me/5215512345678", "es", _C),
+    ("Ajoute-moi sur t.me/travail_paris", "fr", _C),
+    ("Пиши в телеграм: @rabota_dubai", "ru", _C),
+    ("ติดต่อไลน์ไอดี: jobs.bkk", "th", _C),
+    ("Liên hệ zalo 0912 345 678", "vi", _C),
+    ("加微信号：abc_jobs88", "zh", _C),
+    ("카톡 아이디: seoul_job", "ko", _C),
+    ("Tuma ujumbe kwa +255 712 345 678", "sw", _C),
+    ("mail me: jobs.abroad (at) example (dot) com", "en", _C),
+)
 
 CONTACT_SCORE = 0.15
 MESSENGER_CONTACT_SCORE = 0.3
@@ -52,6 +93,17 @@ class OffPlatformDetector(Detector):
     def languages(self) -> tuple[str, ...]:
         """Contacts are language-independent; intent phrases come from every lexicon."""
         return ("xx", *available_languages())
+
+    def examples(self) -> Sequence[Example]:
+        """Contact examples written for this detector, plus the packaged cases that expect
+        ``OFF_PLATFORM_MOVE`` and every benign look-alike."""
+        out = [Example(text, lang, expect) for text, lang, expect in _CONTACT_EXAMPLES]
+        for case in all_cases():
+            if not case.is_positive:
+                out.append(Example(case.text, case.language))
+            elif "OFF_PLATFORM_MOVE" in case.expect:
+                out.append(Example(case.text, case.language, ("OFF_PLATFORM_MOVE",)))
+        return out
 
     def detect(self, batch: Sequence[PreparedItem]) -> list[list[Finding]]:
         """Contacts and move intent per item."""

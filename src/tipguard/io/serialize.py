@@ -70,8 +70,7 @@ def verdict_to_dict(verdict: Verdict, *, evidence: bool = True) -> dict[str, Any
         out["error"] = {"code": verdict.error.code, "message": verdict.error.message}
     if verdict.failures:
         out["detector_failures"] = [
-            {"detector": f.detector, "reason": f.reason, "skipped": f.skipped}
-            for f in verdict.failures
+            {"detector": f.detector, "reason": f.reason, "skipped": f.skipped} for f in verdict.failures
         ]
     if not verdict.calibrated:
         out["note"] = "risk from the interim rule; not yet calibrated"

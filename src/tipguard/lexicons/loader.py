@@ -52,12 +52,12 @@ def load_shared(directory: Path | None = None) -> SharedSets:
 
 def available_languages(directory: Path | None = None) -> tuple[str, ...]:
     """ISO codes of the lexicon files present."""
-    return tuple(sorted(p.stem for p in (directory or _data_dir()).glob("*.yaml")
-                        if not p.stem.startswith("_")))
+    return tuple(
+        sorted(p.stem for p in (directory or _data_dir()).glob("*.yaml") if not p.stem.startswith("_"))
+    )
 
 
-def load_files(languages: Iterable[str] | None = None,
-               directory: Path | None = None) -> list[LexiconFile]:
+def load_files(languages: Iterable[str] | None = None, directory: Path | None = None) -> list[LexiconFile]:
     """Load the files of ``languages`` (all when ``None``)."""
     base = directory or _data_dir()
     wanted = tuple(languages) if languages is not None else available_languages(base)
@@ -68,17 +68,20 @@ def load_files(languages: Iterable[str] | None = None,
 
 
 @lru_cache(maxsize=16)
-def _cached_index(languages: tuple[str, ...] | None, indicators: tuple[str, ...] | None,
-                  directory: str | None) -> LexiconIndex:
+def _cached_index(
+    languages: tuple[str, ...] | None, indicators: tuple[str, ...] | None, directory: str | None
+) -> LexiconIndex:
     base = Path(directory) if directory else None
     files = load_files(languages, base)
     shared = load_shared(base)
     return LexiconIndex.build(files, shared.sets, indicators)
 
 
-def build_index(languages: Iterable[str] | None = None,
-                indicators: Iterable[str] | None = None,
-                directory: Path | None = None) -> LexiconIndex:
+def build_index(
+    languages: Iterable[str] | None = None,
+    indicators: Iterable[str] | None = None,
+    directory: Path | None = None,
+) -> LexiconIndex:
     """A compiled, cached index; safe to call from many threads."""
     key_lang = tuple(sorted(languages)) if languages is not None else None
     key_ind = tuple(sorted(indicators)) if indicators is not None else None

@@ -44,14 +44,49 @@ def _build_fold_table() -> dict[int, str]:
         base = unicodedata.normalize("NFD", ch)[0]
         if base != ch and base.isascii():
             table[code] = base
-    table.update({ord("đ"): "d", ord("ı"): "i", ord("ł"): "l", ord("ø"): "o", ord("ɗ"): "d",
-                  ord("ƙ"): "k", ord("ɓ"): "b", ord("ƴ"): "y", ord("ș"): "s", ord("ț"): "t",
-                  ord("ş"): "s", ord("ţ"): "t", ord("ğ"): "g", ord("ð"): "d", ord("þ"): "t"})
+    table.update(
+        {
+            ord("đ"): "d",
+            ord("ı"): "i",
+            ord("ł"): "l",
+            ord("ø"): "o",
+            ord("ɗ"): "d",
+            ord("ƙ"): "k",
+            ord("ɓ"): "b",
+            ord("ƴ"): "y",
+            ord("ș"): "s",
+            ord("ț"): "t",
+            ord("ş"): "s",
+            ord("ţ"): "t",
+            ord("ğ"): "g",
+            ord("ð"): "d",
+            ord("þ"): "t",
+        }
+    )
     # Arabic-script letter variants people write interchangeably.
-    table.update({ord("أ"): "ا", ord("إ"): "ا", ord("آ"): "ا", ord("ٱ"): "ا", ord("ى"): "ي",
-                  ord("ی"): "ي", ord("ې"): "ي", ord("ک"): "ك", ord("ة"): "ه", ord("ۀ"): "ه",
-                  ord("ہ"): "ه", ord("ھ"): "ه", ord("ؤ"): "و", ord("ئ"): "ي", ord("ے"): "ي",
-                  ord("’"): "'", ord("ʼ"): "'", ord("‘"): "'", ord("`"): "'"})
+    table.update(
+        {
+            ord("أ"): "ا",
+            ord("إ"): "ا",
+            ord("آ"): "ا",
+            ord("ٱ"): "ا",
+            ord("ى"): "ي",
+            ord("ی"): "ي",
+            ord("ې"): "ي",
+            ord("ک"): "ك",
+            ord("ة"): "ه",
+            ord("ۀ"): "ه",
+            ord("ہ"): "ه",
+            ord("ھ"): "ه",
+            ord("ؤ"): "و",
+            ord("ئ"): "ي",
+            ord("ے"): "ي",
+            ord("’"): "'",
+            ord("ʼ"): "'",
+            ord("‘"): "'",
+            ord("`"): "'",
+        }
+    )
     return table
 
 
@@ -91,9 +126,15 @@ def _is_word_char(ch: str) -> bool:
 
 def _is_dense(ch: str) -> bool:
     o = ord(ch)
-    return (0x0E00 <= o <= 0x0EFF or 0x1000 <= o <= 0x109F or 0x1780 <= o <= 0x17FF
-            or 0x3000 <= o <= 0x30FF or 0x3400 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF
-            or 0xF900 <= o <= 0xFAFF)
+    return (
+        0x0E00 <= o <= 0x0EFF
+        or 0x1000 <= o <= 0x109F
+        or 0x1780 <= o <= 0x17FF
+        or 0x3000 <= o <= 0x30FF
+        or 0x3400 <= o <= 0x9FFF
+        or 0xAC00 <= o <= 0xD7AF
+        or 0xF900 <= o <= 0xFAFF
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +225,9 @@ class LexiconIndex:
                 if not key:
                     raise LexiconError(f"{where}: term {term!r} is empty after normalization")
                 slot = _Slot(
-                    slot_kind, idx, group,
+                    slot_kind,
+                    idx,
+                    group,
                     check_left=not prefix_wild and _is_word_char(key[0]) and not _is_dense(key[0]),
                     check_right=not suffix_wild and _is_word_char(key[-1]) and not _is_dense(key[-1]),
                 )

@@ -52,8 +52,9 @@ class Rule(BaseModel):
     def _known_indicator(cls, value: str) -> str:
         info = INDICATORS.get(value)
         if info is None or info.family not in _LEXICON_FAMILIES or value == "OFF_CONTACT":
-            allowed = [c for c, i in INDICATORS.items()
-                       if i.family in _LEXICON_FAMILIES and c != "OFF_CONTACT"]
+            allowed = [
+                c for c, i in INDICATORS.items() if i.family in _LEXICON_FAMILIES and c != "OFF_CONTACT"
+            ]
             raise ValueError(f"indicator {value!r} is not a lexicon indicator; allowed: {allowed}")
         return value
 

@@ -39,10 +39,41 @@ _INVISIBLE = re.compile(
 
 # Decimal digits of other scripts -> ASCII (length-preserving). Blocks are listed by their zero.
 _DIGIT_ZEROS = (
-    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6,
-    0x0D66, 0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0,
-    0x1A80, 0x1A90, 0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xAA50,
-    0xABF0, 0xFF10,
+    0x0660,
+    0x06F0,
+    0x07C0,
+    0x0966,
+    0x09E6,
+    0x0A66,
+    0x0AE6,
+    0x0B66,
+    0x0BE6,
+    0x0C66,
+    0x0CE6,
+    0x0D66,
+    0x0DE6,
+    0x0E50,
+    0x0ED0,
+    0x0F20,
+    0x1040,
+    0x1090,
+    0x17E0,
+    0x1810,
+    0x1946,
+    0x19D0,
+    0x1A80,
+    0x1A90,
+    0x1B50,
+    0x1BB0,
+    0x1C40,
+    0x1C50,
+    0xA620,
+    0xA8D0,
+    0xA900,
+    0xA9D0,
+    0xAA50,
+    0xABF0,
+    0xFF10,
 )
 _DIGITS = {
     zero + d: str(d)
@@ -58,18 +89,53 @@ _DIGIT_TABLE = str.maketrans(_DIGITS)
 _HAS_OTHER_DIGIT = re.compile("[" + "".join(chr(c) for c in sorted(_DIGITS)) + "]")
 
 # Cyrillic and Greek letters that look like Latin ones (lower case: applied after case folding).
-_HOMOGLYPHS = str.maketrans({
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d",
-    "ɡ": "g", "һ": "h", "ԛ": "q", "ԝ": "w", "ү": "y", "ӏ": "l",
-    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
-    "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c",
-})
+_HOMOGLYPHS = str.maketrans(
+    {
+        "а": "a",
+        "в": "b",
+        "е": "e",
+        "ё": "e",
+        "к": "k",
+        "м": "m",
+        "н": "h",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "т": "t",
+        "у": "y",
+        "х": "x",
+        "ѕ": "s",
+        "і": "i",
+        "ї": "i",
+        "ј": "j",
+        "ԁ": "d",
+        "ɡ": "g",
+        "һ": "h",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ү": "y",
+        "ӏ": "l",
+        "α": "a",
+        "β": "b",
+        "ε": "e",
+        "η": "n",
+        "ι": "i",
+        "κ": "k",
+        "ν": "v",
+        "ο": "o",
+        "ρ": "p",
+        "τ": "t",
+        "υ": "u",
+        "χ": "x",
+        "ω": "w",
+        "ϲ": "c",
+    }
+)
 _MIXED_WORD = re.compile(r"\w*[a-z]\w*")
 _HAS_LATIN = re.compile(r"[a-z]")
 _HAS_CONFUSABLE = re.compile("[авеёкмнорстухѕіїјԁɡһԛԝүӏαβεηικνορτυχωϲ]")
 
-_SPACED = re.compile(r"(?<!\w)(?:[^\W\d_][ .\-_*·|/]{1,2}+){3,}+[^\W\d_](?!\w)")
+_SPACED = re.compile(r"(?<!\w)(?:[^\W\d_][ .\-_*·|/]{1,2}+){3,}[^\W\d_](?!\w)")
 _SPACED_SEP = re.compile(r"[ .\-_*·|/]")
 
 _LEET_HINT = re.compile(r"[a-z][013457]|[013457][a-z]")
@@ -104,7 +170,6 @@ def _strip_invisible(text: str) -> tuple[str, OffsetMap | None]:
 _CLUSTER = regex.compile(r"\X")
 
 
-
 def _fold(text: str) -> tuple[str, OffsetMap | None]:
     """NFKC + case folding + ASCII digits, one for one where possible."""
     if text.isascii():
@@ -135,7 +200,7 @@ def _homoglyphs(text: str) -> str:
     for m in _MIXED_WORD.finditer(text):
         word = m.group()
         if _HAS_CONFUSABLE.search(word):
-            out.append(text[pos:m.start()])
+            out.append(text[pos : m.start()])
             out.append(word.translate(_HOMOGLYPHS))
             pos = m.end()
     if not out:
@@ -161,7 +226,7 @@ def _leet(text: str) -> str:
     for m in _LEET_TOKEN.finditer(text):
         token = m.group()
         if _LEET_INNER.search(token) and sum(c.isalpha() for c in token) >= 2:
-            out.append(text[pos:m.start()])
+            out.append(text[pos : m.start()])
             out.append(token.translate(_LEET_TABLE))
             pos = m.end()
     if not out:
@@ -258,7 +323,7 @@ def _tokenize_run(segment: str, words: dict[str, str]) -> list[tuple[int, int, s
             i = j
             continue
         for size in range(min(longest, n - i), 0, -1):
-            if segment[i:i + size] in words:
+            if segment[i : i + size] in words:
                 out.append((i, i + size, "w"))
                 i += size
                 break

@@ -91,10 +91,7 @@ class Analyzer:
         """One verdict per item, in input order; bad items get a verdict with ``error`` set."""
         self.load()
         coerced = [Message(i) if isinstance(i, str) else i for i in items]
-        item_ids = [
-            (ids[n] if ids is not None else None) or it.id or str(n)
-            for n, it in enumerate(coerced)
-        ]
+        item_ids = [(ids[n] if ids is not None else None) or it.id or str(n) for n, it in enumerate(coerced)]
         verdicts: list[Verdict | None] = [None] * len(coerced)
         prepared: list[PreparedItem] = []
         positions: list[int] = []
@@ -137,8 +134,9 @@ class Analyzer:
         guess = self._langid.identify(text)
         view, view_offsets = matching_view(normalized.text)
         scan = self._index.scan(view) if self._index is not None else None
-        return PreparedItem(item, text, normalized, view, view_offsets, guess.language,
-                            guess.confidence, scan)
+        return PreparedItem(
+            item, text, normalized, view, view_offsets, guess.language, guess.confidence, scan
+        )
 
     def _run_detectors(
         self, prepared: list[PreparedItem], ids: list[str], positions: list[int]
@@ -161,9 +159,13 @@ class Analyzer:
             except Exception as exc:
                 if self.config.on_error == "raise":
                     raise
-                logger.warning("detector %s failed on a batch of %d items (first id %s): %s",
-                               detector.id, len(eligible), ids[positions[eligible[0]]],
-                               type(exc).__name__)
+                logger.warning(
+                    "detector %s failed on a batch of %d items (first id %s): %s",
+                    detector.id,
+                    len(eligible),
+                    ids[positions[eligible[0]]],
+                    type(exc).__name__,
+                )
                 for k in eligible:
                     failures[k].append(DetectorFailure(detector.id, f"failed: {type(exc).__name__}"))
                 continue
@@ -171,8 +173,9 @@ class Analyzer:
                 findings[k].extend(found)
         return findings, failures
 
-    def _verdict(self, item_id: str, p: PreparedItem, findings: list[Finding],
-                 failures: list[DetectorFailure]) -> Verdict:
+    def _verdict(
+        self, item_id: str, p: PreparedItem, findings: list[Finding], failures: list[DetectorFailure]
+    ) -> Verdict:
         if isinstance(p.item, Conversation):
             findings = [_to_message_spans(f, p.item) for f in findings]
         findings.sort(key=lambda f: (-f.score, f.indicator))

@@ -1,0 +1,5 @@
+"""``python -m tipguard`` runs the command line."""
+
+from tipguard.cli.main import main
+
+main()

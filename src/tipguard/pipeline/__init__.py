@@ -1,0 +1,1 @@
+"""The analysis pipeline: prepare items, run detectors, score."""

@@ -1,0 +1,129 @@
+"""The contract every registered detector must keep (STYLE.md 3.3), run against the registry."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tipguard import Message
+from tipguard.detectors.base import Detector, Example
+from tipguard.detectors.registry import registered
+from tipguard.items import ItemKind
+from tipguard.langid import LanguageIdentifier
+from tipguard.lexicons.loader import build_index
+from tipguard.lexicons.matcher import matching_view
+from tipguard.normalize import normalize
+from tipguard.pipeline.prepared import PreparedItem
+from tipguard.results import Level
+from tipguard.scoring.interim import InterimScorer, level_for
+from tipguard.taxonomy.codes import INDICATORS
+
+GOLDEN = Path(__file__).parents[1] / "golden" / "registry.json"
+_LANGID = LanguageIdentifier()
+
+
+def prepare(text: str) -> PreparedItem:
+    """Prepare without the analyzer's input checks, so detectors see blank text too."""
+    n = normalize(text)
+    view, offsets = matching_view(n.text)
+    guess = _LANGID.identify(text)
+    return PreparedItem(
+        Message(text), text, n, view, offsets, guess.language, guess.confidence, build_index().scan(view)
+    )
+
+
+@pytest.fixture(scope="module", params=sorted(registered()))
+def detector(request: pytest.FixtureRequest) -> Detector:
+    det = registered()[request.param]()
+    det.load()
+    det.load()  # idempotent
+    return det
+
+
+@pytest.fixture(scope="module")
+def examples(detector: Detector) -> list[Example]:
+    found = list(detector.examples())
+    assert found, f"{detector.id} has no examples"
+    return found
+
+
+def test_metadata_is_valid(detector: Detector) -> None:
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", detector.name)
+    assert re.fullmatch(r"[0-9][0-9.]*", detector.version)
+    assert detector.id == f"{detector.name}@{detector.version}"
+    assert detector.indicators and all(code in INDICATORS for code in detector.indicators)
+    assert detector.languages and all(re.fullmatch(r"[a-z]{2,3}", lang) for lang in detector.languages)
+    assert set(detector.item_kinds) <= set(ItemKind)
+    assert detector.description
+
+
+def test_registry_matches_the_golden_snapshot() -> None:
+    snapshot = {
+        name: {"version": cls.version, "indicators": list(cls.indicators)}
+        for name, cls in registered().items()
+    }
+    assert snapshot == json.loads(GOLDEN.read_text("utf-8")), "update tests/golden/registry.json on purpose"
+
+
+def test_empty_batch_and_blank_text(detector: Detector) -> None:
+    assert detector.detect([]) == []
+    assert detector.detect([prepare(""), prepare("   \n")]) == [[], []]
+
+
+def test_findings_are_well_formed(detector: Detector, examples: list[Example]) -> None:
+    batch = [prepare(e.text) for e in examples]
+    for item, findings in zip(batch, detector.detect(batch), strict=True):
+        for f in findings:
+            assert f.indicator in detector.indicators
+            assert 0.0 <= f.score <= 1.0
+            assert f.detector == detector.id
+            assert f.reason and len(f.reason) < 300
+            assert f.spans
+            for s in f.spans:
+                assert 0 <= s.start < s.end <= len(item.text)
+                assert item.text[s.start : s.end].strip()
+
+
+def test_batch_equals_singles_and_is_deterministic(detector: Detector, examples: list[Example]) -> None:
+    sample = examples[:: max(1, len(examples) // 60)]
+    batch = [prepare(e.text) for e in sample]
+    together = detector.detect(batch)
+    assert together == [detector.detect([p])[0] for p in batch]
+    assert together == detector.detect(batch)
+
+
+def test_thread_safe(detector: Detector, examples: list[Example]) -> None:
+    batch = [prepare(e.text) for e in examples[:40]]
+    expected = detector.detect(batch)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: detector.detect(batch), range(8)))
+    assert all(r == expected for r in results)
+
+
+def test_positive_examples_fire_and_look_alikes_stay_quiet(
+    detector: Detector, examples: list[Example]
+) -> None:
+    """Per language: >= 90% of positives emit an expected indicator; <= 10% of look-alikes
+    reach ``medium`` on this detector's findings alone."""
+    scorer = InterimScorer()
+    stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # hit, pos, loud, benign
+    batch = [prepare(e.text) for e in examples]
+    for ex, findings in zip(examples, detector.detect(batch), strict=True):
+        row = stats[ex.language]
+        if ex.expect:
+            row[1] += 1
+            row[0] += bool({f.indicator for f in findings} & set(ex.expect))
+        else:
+            row[3] += 1
+            row[2] += level_for(scorer.risk(findings)) >= Level.MEDIUM
+    bad = {
+        lang: row
+        for lang, row in stats.items()
+        if (row[1] and row[0] / row[1] < 0.9) or (row[3] and row[2] / row[3] > 0.1)
+    }
+    assert not bad, f"languages below contract (hit, positives, loud, benign): {bad}"
