@@ -22,8 +22,13 @@ def _tool(name: str) -> str:
 
 
 def test_ruff_is_clean() -> None:
-    proc = subprocess.run([_tool("ruff"), "check", "src", "tests", "scripts", "benchmarks"],
-                          cwd=ROOT, capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [_tool("ruff"), "check", "src", "tests", "scripts", "benchmarks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -34,8 +39,21 @@ def test_mypy_is_clean() -> None:
 
 def test_exported_members() -> None:
     public = {name for name in dir(tipguard) if not name.startswith("_")}
-    modules = {"cli", "config", "detectors", "errors", "io", "items", "langid", "lexicons",
-               "normalize", "pipeline", "results", "scoring", "taxonomy"}
+    modules = {
+        "cli",
+        "config",
+        "detectors",
+        "errors",
+        "io",
+        "items",
+        "langid",
+        "lexicons",
+        "normalize",
+        "pipeline",
+        "results",
+        "scoring",
+        "taxonomy",
+    }
     assert set(tipguard.__all__) - {"__version__"} == public - modules
 
 

@@ -2,15 +2,17 @@
 
 Many target languages own their script (Thai, Lao, Khmer, Myanmar, Sinhala, Tamil, Bengali,
 Ethiopic, Hangul), so counting letters by script answers at once and for free. Where a script is
-shared (Latin, Cyrillic, Arabic, Devanagari), py3langid decides among the languages of that
-script only, which is both faster and more accurate than asking it about all 139.
+shared (Latin, Cyrillic, Arabic, Devanagari), Google's CLD3 (``cld3-py``, a compiled neural
+model, ~20,000 texts/s) answers first; it also recognises romanised Hindi. When CLD3 is not
+reliable, or names a language that does not use the script, py3langid casts a second vote among
+the languages of that script only (faster and more accurate than asking it about all 139).
 
 The answer is ``"unknown"`` when there are no letters or py3langid's normalised probability is
 below ``min_confidence``. Indonesian and Malay are hard to tell apart in short texts: their
 probabilities are pooled for the confidence, and either label may come back.
 
-Known weakness: romanised Hindi, Bengali, Nepali, Urdu or Arabic is identified as some
-Latin-script language (usually with low confidence). The lexicons do not depend on this answer:
+Known weakness: romanised Bengali, Nepali, Urdu or Arabic is identified as some Latin-script
+language or ``unknown`` (CLD3 knows romanised Hindi only). The lexicons do not depend on this answer:
 they match in every language at once.
 """
 
@@ -157,7 +159,20 @@ _SHARED: dict[str, tuple[str, ...]] = {
     "arabic": ("ar", "fa", "ur", "ps", "ug", "ary", "arz", "sdh", "ku"),
     "devanagari": ("hi", "ne", "mr", "sa"),
 }
-_ALIASES = {"ary": "ar", "arz": "ar", "sdh": "ku"}
+_ALIASES = {
+    "ary": "ar",
+    "arz": "ar",
+    "sdh": "ku",
+    "fil": "tl",
+    "iw": "he",
+    "hi-Latn": "hi",
+    "jw": "jv",
+    "zh-Latn": "zh",
+    "ja-Latn": "ja",
+    "ru-Latn": "ru",
+    "el-Latn": "el",
+    "bg-Latn": "bg",
+}
 _SAMPLE = 400
 
 
@@ -172,8 +187,11 @@ class LanguageGuess:
 
 def dominant_script(text: str) -> tuple[str | None, float]:
     """The script of most letters in (the start of) ``text``, and its share of the letters."""
+    head = text[:_SAMPLE]
+    if head.isascii():
+        return ("latin", 1.0) if any(c.isalpha() for c in head) else (None, 0.0)
     counts: Counter[str] = Counter()
-    for ch in text[:_SAMPLE]:
+    for ch in head:
         if not ch.isalpha():
             continue
         o = ord(ch)
@@ -196,20 +214,44 @@ class LanguageIdentifier:
         self.min_confidence = min_confidence
         self._models: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._local = threading.local()
 
-    def _model(self, script: str) -> Any:
-        model = self._models.get(script)
-        if model is None:
+    def _cld3(self) -> Any:
+        ident = getattr(self._local, "cld3", None)
+        if ident is None:
+            import gcld3
+
+            ident = gcld3.NNetLanguageIdentifier(min_num_bytes=0, max_num_bytes=_SAMPLE * 3)
+            self._local.cld3 = ident
+        return ident
+
+    def _py3langid(self, script: str) -> Any:
+        """py3langid restricted to one script's languages; the full model is loaded once."""
+        if not self._models:
             with self._lock:
-                model = self._models.get(script)
-                if model is None:
+                if not self._models:
                     from py3langid.langid import MODEL_FILE
                     from py3langid.langid import LanguageIdentifier as _Ident
 
-                    model = _Ident.from_model_file(MODEL_FILE, norm_probs=True)
-                    model.set_languages(list(_SHARED[script]))
-                    self._models[script] = model
-        return model
+                    base = _Ident.from_model_file(MODEL_FILE, norm_probs=True)
+                    models = {}
+                    for name, langs in _SHARED.items():
+                        model = _Ident(
+                            base.nb_ptc,
+                            base.nb_pc,
+                            base.nb_classes,
+                            base.tk_nextmove,
+                            base.tk_output,
+                            norm_probs=True,
+                            tk_row=base.tk_row,
+                        )
+                        model.set_languages(list(langs))
+                        # keep only the restricted columns, so the full matrix can be freed
+                        model._full_model = (model.nb_ptc, model.nb_pc, model.nb_classes)
+                        models[name] = model
+                    del base
+                    self._models.update(models)
+        return self._models[script]
 
     def identify(self, text: str) -> LanguageGuess:
         """Guess the language of one text."""
@@ -220,12 +262,24 @@ class LanguageIdentifier:
             return LanguageGuess(_UNIQUE[script], round(share, 3), "script")
         if script not in _SHARED:
             return LanguageGuess(UNKNOWN, 0.0, f"script:{script}")
-        ranked = self._model(script).rank(text[: _SAMPLE * 2])
-        lang, prob = ranked[0]
-        lang = _ALIASES.get(lang, lang)
-        if lang in ("id", "ms"):
-            prob = sum(p for code, p in ranked[:4] if code in ("id", "ms"))
-        prob = float(prob) * share
-        if prob < self.min_confidence:
-            return LanguageGuess(UNKNOWN, round(prob, 3), "py3langid")
-        return LanguageGuess(lang, round(prob, 3), "py3langid")
+        sample = text[: _SAMPLE * 2]
+        result = self._cld3().FindLanguage(sample)
+        lang = _ALIASES.get(result.language, result.language)
+        prob = float(result.probability) * share
+        if (
+            result.is_reliable
+            and prob >= self.min_confidence
+            and (lang in _SHARED[script] or (script == "latin" and result.language.endswith("-Latn")))
+        ):
+            return LanguageGuess(lang, round(prob, 3), "cld3")
+        ranked = self._py3langid(script).rank(sample)
+        second, second_prob = ranked[0]
+        second = _ALIASES.get(second, second)
+        if second in ("id", "ms"):
+            second_prob = sum(p for code, p in ranked[:4] if code in ("id", "ms"))
+        second_prob = float(second_prob) * share
+        if second == lang:
+            second_prob = max(second_prob, prob)
+        if second_prob < self.min_confidence:
+            return LanguageGuess(UNKNOWN, round(max(second_prob, prob), 3), "cld3+py3langid")
+        return LanguageGuess(second, round(second_prob, 3), "cld3+py3langid")

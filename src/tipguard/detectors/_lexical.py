@@ -19,7 +19,9 @@ def lexicon_findings(
 ) -> list[Finding]:
     """Findings for the rules of ``indicators`` that fired in ``item``'s lexicon scan.
 
-    Rules of one indicator combine by noisy-OR (each rule counted once). Benign context
+    Rules of one indicator and one language combine by noisy-OR (each rule counted once); across
+    languages the best language counts, so cognates (Spanish and Portuguese ``urgente``,
+    Turkish ``pasaport*`` on Spanish ``pasaporte``) do not add up to a false alarm. Benign context
     (awareness, news, research, honest recruitment, support) found anywhere in the item
     multiplies the score by the strongest applicable ``damp`` and is recorded as evidence.
     """
@@ -33,20 +35,20 @@ def lexicon_findings(
             by_indicator.setdefault(code, []).append(match)
     findings = []
     for code, matches in by_indicator.items():
-        miss = 1.0
         spans: list[Span] = []
         evidence: list[Evidence] = []
-        languages: dict[str, float] = {}
+        miss_by_language: dict[str, float] = {}
         for m in sorted(matches, key=lambda m: -m.rule.rule.score):
-            miss *= 1.0 - m.rule.rule.score
-            languages[m.rule.language] = languages.get(m.rule.language, 0.0) + m.rule.rule.score
+            lang = m.rule.language
+            miss_by_language[lang] = miss_by_language.get(lang, 1.0) * (1.0 - m.rule.rule.score)
             for s, e in m.spans:
                 start, end = item.view_to_original(s, e)
                 span = Span(start, end)
                 if span not in spans:
                     spans.append(span)
                 evidence.append(Evidence("lexicon", m.rule.ref, span, m.rule.rule.score))
-        score = min(1.0 - miss, MAX_SCORE)
+        language = min(miss_by_language, key=lambda k: (miss_by_language[k], k))
+        score = min(1.0 - miss_by_language[language], MAX_SCORE)
         damp, ctx = _strongest_context(scan.contexts, code)
         reason = f"{INDICATORS[code].description} ({len(matches)} lexicon rule(s))"
         if ctx is not None:
@@ -54,7 +56,6 @@ def lexicon_findings(
             start, end = item.view_to_original(*ctx[1])
             evidence.append(Evidence("context", ctx[0].ref, Span(start, end), damp))
             reason += f"; lowered by {ctx[0].rule.kind.replace('_', ' ')} context"
-        language = max(languages, key=lambda k: languages[k])
         findings.append(
             Finding(
                 indicator=code,

@@ -131,19 +131,35 @@ def find_emails(text: str) -> list[Contact]:
     return out
 
 
+_PHONE_CANDIDATE = re.compile(r"[+(\d][\d\s().\-/]{5,24}\d")
+MAX_PHONE_CANDIDATES = 50
+"""At most this many candidate numbers are checked per item, which bounds the time a text
+full of digits can take; a message with more is a table, not a conversation."""
+
+
 def find_phones(text: str, regions: tuple[str, ...]) -> list[Contact]:
     """Phone numbers, validated by ``phonenumbers`` for the likely regions of the text."""
     if not _PHONE_HINT.search(text):
         return []
     found: dict[tuple[int, int], Contact] = {}
-    for region in regions:
-        for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
-            key = (match.start, match.end)
-            if any(s <= key[0] < e or key[0] <= s < key[1] for s, e in found):
-                continue
-            e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-            found[key] = Contact("phone", e164, _platform_before(text, match.start), *key)
+    for n, cand in enumerate(_PHONE_CANDIDATE.finditer(text)):
+        if n >= MAX_PHONE_CANDIDATES:
+            break
+        lo = max(0, cand.start() - 1)
+        for region in regions:
+            _match_region(text, lo, cand.end(), region, found)
     return sorted(found.values(), key=lambda c: c.start)
+
+
+def _match_region(text: str, lo: int, hi: int, region: str, found: dict[tuple[int, int], Contact]) -> None:
+    """Validated numbers inside ``text[lo:hi]`` for one region, added to ``found``."""
+    window = text[lo:hi]
+    for match in phonenumbers.PhoneNumberMatcher(window, region, leniency=phonenumbers.Leniency.VALID):
+        key = (lo + match.start, lo + match.end)
+        if any(s <= key[0] < e or key[0] <= s < key[1] for s, e in found):
+            continue
+        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        found[key] = Contact("phone", e164, _platform_before(text, key[0]), *key)
 
 
 def _platform_before(text: str, start: int) -> str | None:

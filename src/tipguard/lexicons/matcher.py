@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ahocorasick
 
@@ -29,6 +29,7 @@ NUM = "\ue000"
 """The placeholder every number becomes in the matching view."""
 
 _MAX_HITS_PER_SLOT = 32
+_SHARED_TERM_RULES = 4
 """Bound on remembered hits per term slot, so a text repeating a term cannot blow up pairing."""
 
 
@@ -85,12 +86,41 @@ def _build_fold_table() -> dict[int, str]:
             ord("ʼ"): "'",
             ord("‘"): "'",
             ord("`"): "'",
+            ord("ʻ"): "'",
+            ord("ё"): "е",
         }
     )
     return table
 
 
+def _build_space_table() -> dict[int, str]:
+    """Punctuation, symbols and emoji become spaces (one for one), so words are space-delimited.
+
+    Currency signs and ``+ # @ % &`` are kept: terms use them (``$``, ``18+``).
+    """
+    keep = set("+#@%&")
+    table: dict[int, str] = {}
+    for code in (*range(0x20, 0x3400), *range(0xA000, 0x10000), *range(0x1F000, 0x1FB00)):
+        if 0xD800 <= code <= 0xDFFF or 0xE000 <= code <= 0xF8FF:
+            continue
+        ch = chr(code)
+        cat = unicodedata.category(ch)
+        if cat[0] in "PS" and cat != "Sc" and ch not in keep:
+            table[code] = " "
+    return table
+
+
 _FOLD = _build_fold_table()
+_SPACES = _build_space_table()
+_CURRENCY = re.compile(
+    "["
+    + "".join(
+        chr(c)
+        for c in range(0x20, 0x10000)
+        if not 0xD800 <= c <= 0xDFFF and unicodedata.category(chr(c)) == "Sc"
+    )
+    + "]+"
+)
 _WS_RUN = re.compile(r"\s{2,}|[\t\n\r\f\v\u00a0\u2000-\u200a\u3000]")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*+")
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]+")
@@ -108,10 +138,13 @@ def matching_view(text: str) -> tuple[str, OffsetMap | None]:
         text, step = apply_edits(text, [(m.start(), m.end(), " ") for m in _WS_RUN.finditer(text)])
         offsets = compose(offsets, step)
     edits: list[Edit] = [(m.start(), m.end(), NUM) for m in _NUMBER.finditer(text)]
+    if not text.isascii() or "$" in text:
+        edits.extend((m.start(), m.end(), f" {m.group()} ") for m in _CURRENCY.finditer(text))
+        edits.sort()
     if edits:
         text, step = apply_edits(text, edits)
         offsets = compose(offsets, step)
-    return text, offsets
+    return text.translate(_SPACES), offsets
 
 
 def _view_of_term(term: str) -> str:
@@ -121,6 +154,7 @@ def _view_of_term(term: str) -> str:
 
 
 def _is_word_char(ch: str) -> bool:
+    """Letters, digits, combining marks and the number placeholder."""
     return ch.isalnum() or ch == NUM or unicodedata.category(ch)[0] == "M"
 
 
@@ -141,11 +175,9 @@ def _is_dense(ch: str) -> bool:
 class _Slot:
     """Where a term belongs: a rule group, a rule's `unless` list, or a context rule."""
 
-    kind: int  # 0 = rule group, 1 = unless, 2 = context
+    kind: int  # 0 = rule group, 1 = unless, 2 = context, 3 = term set
     index: int  # rule or context index
     group: int
-    check_left: bool
-    check_right: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +187,8 @@ class CompiledRule:
     language: str
     rule: Rule
     n_groups: int
+    set_refs: tuple[tuple[int, ...], ...] = ()
+    """Per group, the ids of the term sets (``@name``) it includes."""
 
     @property
     def ref(self) -> str:
@@ -199,6 +233,8 @@ class LexiconIndex:
     contexts: list[CompiledContext] = field(default_factory=list)
     languages: tuple[str, ...] = ()
     _automaton: ahocorasick.Automaton | None = None
+    _set_triggers: dict[int, list[int]] = field(default_factory=dict)
+    """Rules whose every group includes a term set, by the sets of their first group."""
     n_terms: int = 0
 
     @classmethod
@@ -216,22 +252,30 @@ class LexiconIndex:
                 sets.setdefault(name, []).extend(terms)
         index = cls(languages=tuple(sorted({f.language for f in files})))
         table: dict[str, list[_Slot]] = {}
+        set_ids: dict[str, int] = {}
+        rule_refs: list[list[list[int]]] = []
 
-        def add(term: str, slot_kind: int, idx: int, group: int, where: str) -> None:
-            for expanded in _expand(term, sets, where):
-                prefix_wild = expanded.startswith("*")
-                suffix_wild = expanded.endswith("*")
-                key = _view_of_term(expanded.strip("*"))
-                if not key:
-                    raise LexiconError(f"{where}: term {term!r} is empty after normalization")
-                slot = _Slot(
-                    slot_kind,
-                    idx,
-                    group,
-                    check_left=not prefix_wild and _is_word_char(key[0]) and not _is_dense(key[0]),
-                    check_right=not suffix_wild and _is_word_char(key[-1]) and not _is_dense(key[-1]),
-                )
-                table.setdefault(key, []).append(slot)
+        def add_key(raw: str, slot: _Slot, where: str) -> None:
+            prefix_wild = raw.startswith("*")
+            suffix_wild = raw.endswith("*")
+            key = _view_of_term(raw.strip("*"))
+            if not key:
+                raise LexiconError(f"{where}: term {raw!r} is empty after normalization")
+            # A word edge must meet a space (punctuation is a space in the view): pad the key,
+            # so the automaton itself enforces whole words and the scan needs no checks.
+            if not prefix_wild and _is_word_char(key[0]) and not _is_dense(key[0]):
+                key = " " + key
+            if not suffix_wild and _is_word_char(key[-1]) and not _is_dense(key[-1]):
+                key = key + " "
+            table.setdefault(key, []).append(slot)
+
+        def set_id(name: str, where: str) -> int:
+            """A term set is matched once per text, however many rules use it."""
+            if name not in set_ids:
+                set_ids[name] = len(set_ids)
+                for term in _expand("@" + name, sets, where):
+                    add_key(term, _Slot(3, set_ids[name], 0), where)
+            return set_ids[name]
 
         for f in files:
             for rule in f.rules:
@@ -240,21 +284,51 @@ class LexiconIndex:
                 where = f"lexicon {f.language}, rule {rule.id}"
                 ridx = len(index.rules)
                 groups = [rule.any] if rule.any is not None else list(rule.all or [])
-                index.rules.append(CompiledRule(f.language, rule, len(groups)))
+                refs: list[tuple[int, ...]] = []
                 for g, terms in enumerate(groups):
+                    group_refs = []
                     for term in terms:
-                        add(term, 0, ridx, g, where)
+                        if term.startswith("@"):
+                            if term[1:] not in sets:
+                                raise LexiconError(f"{where}: unknown term set {term}; known: {sorted(sets)}")
+                            group_refs.append(set_id(term[1:], where))
+                        else:
+                            add_key(term, _Slot(0, ridx, g), where)
+                    refs.append(group_refs)
+                index.rules.append(CompiledRule(f.language, rule, len(groups)))
+                rule_refs.append(refs)
                 for term in rule.unless or ():
-                    add(term, 1, ridx, 0, where)
+                    for expanded in _expand(term, sets, where):
+                        add_key(expanded, _Slot(1, ridx, 0), where)
             for ctx in f.context:
                 where = f"lexicon {f.language}, context {ctx.id}"
                 cidx = len(index.contexts)
                 index.contexts.append(CompiledContext(f.language, ctx))
                 for term in ctx.any:
-                    add(term, 2, cidx, 0, where)
+                    for expanded in _expand(term, sets, where):
+                        add_key(expanded, _Slot(2, cidx, 0), where)
+        # A literal shared by many rules ("{num}", "whatsapp") is turned into a term set of its
+        # own, so a text full of it costs one step per occurrence rather than one per rule.
+        for key, slots in table.items():
+            rule_slots = [sl for sl in dict.fromkeys(slots) if sl.kind == 0]
+            if len(rule_slots) > _SHARED_TERM_RULES:
+                sid = len(set_ids)
+                set_ids[f"\x00{key}"] = sid
+                for sl in rule_slots:
+                    rule_refs[sl.index][sl.group].append(sid)
+                table[key] = [sl for sl in slots if sl.kind != 0] + [_Slot(3, sid, 0)]
+        for ridx, refs in enumerate(rule_refs):
+            index.rules[ridx] = replace(
+                index.rules[ridx], set_refs=tuple(tuple(dict.fromkeys(r)) for r in refs)
+            )
+            if all(refs):
+                for sid in dict.fromkeys(refs[0]):
+                    index._set_triggers.setdefault(sid, []).append(ridx)
         automaton = ahocorasick.Automaton()
         for key, slots in table.items():
-            automaton.add_word(key, (len(key), tuple(dict.fromkeys(slots))))
+            unique = tuple(dict.fromkeys(slots))
+            slots_key = tuple((s.kind, s.index, s.group) for s in unique)
+            automaton.add_word(key, (len(key), key[0] == " ", key[-1] == " ", slots_key))
         if table:
             automaton.make_automaton()
             index._automaton = automaton
@@ -265,35 +339,49 @@ class LexiconIndex:
         """Find every rule and context that fires in a matching view."""
         if self._automaton is None or not view:
             return ScanResult((), ())
-        group_hits: dict[int, list[list[tuple[int, int]]]] = {}
+        direct: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        set_hits: dict[int, list[tuple[int, int]]] = {}
         unless_hits: dict[int, list[tuple[int, int]]] = {}
         contexts: list[tuple[CompiledContext, tuple[int, int]]] = []
         seen_ctx: set[int] = set()
-        n = len(view)
-        for end_idx, (length, slots) in self._automaton.iter(view):
-            start = end_idx - length + 1
-            end = end_idx + 1
-            left_ok = start == 0 or not _is_word_char(view[start - 1])
-            right_ok = end == n or not _is_word_char(view[end])
-            for slot in slots:
-                if (slot.check_left and not left_ok) or (slot.check_right and not right_ok):
-                    continue
-                if slot.kind == 0:
-                    groups = group_hits.get(slot.index)
-                    if groups is None:
-                        groups = [[] for _ in range(self.rules[slot.index].n_groups)]
-                        group_hits[slot.index] = groups
-                    if len(groups[slot.group]) < _MAX_HITS_PER_SLOT:
-                        groups[slot.group].append((start, end))
-                elif slot.kind == 1:
-                    unless_hits.setdefault(slot.index, []).append((start, end))
-                elif slot.index not in seen_ctx:
-                    seen_ctx.add(slot.index)
-                    contexts.append((self.contexts[slot.index], (start, end)))
+        padded = f" {view} "
+        for end_idx, (length, lpad, rpad, slots) in self._automaton.iter(padded):
+            start = end_idx - length + lpad  # -1 for the leading pad of `padded`, +1 if padded key
+            end = end_idx - rpad
+            for kind, index, group in slots:
+                if kind == 0:
+                    found = direct.get((index, group))
+                    if found is None:
+                        direct[(index, group)] = [(start, end)]
+                    elif len(found) < _MAX_HITS_PER_SLOT:
+                        found.append((start, end))
+                elif kind == 3:
+                    hits = set_hits.setdefault(index, [])
+                    if len(hits) < _MAX_HITS_PER_SLOT:
+                        hits.append((start, end))
+                elif kind == 1:
+                    unless_hits.setdefault(index, []).append((start, end))
+                elif index not in seen_ctx:
+                    seen_ctx.add(index)
+                    contexts.append((self.contexts[index], (start, end)))
+        candidates = {ridx for ridx, _ in direct}
+        for sid in set_hits:
+            candidates.update(self._set_triggers.get(sid, ()))
+        group_hits: dict[int, list[list[tuple[int, int]]]] = {}
+        for ridx in candidates:
+            compiled = self.rules[ridx]
+            groups = []
+            for g in range(compiled.n_groups):
+                hits = list(direct.get((ridx, g), ()))
+                for sid in compiled.set_refs[g]:
+                    hits.extend(set_hits.get(sid, ()))
+                if not hits:
+                    break
+                groups.append(hits)
+            else:
+                group_hits[ridx] = groups
         matches = []
-        for ridx, groups in group_hits.items():
-            if any(not g for g in groups):
-                continue
+        for ridx, groups in sorted(group_hits.items()):
             compiled = self.rules[ridx]
             spans = _combine(groups, compiled.rule.window)
             if spans is None:

@@ -6,7 +6,7 @@ with the file and the rule id, and unknown keys are errors rather than silently 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -94,6 +94,14 @@ class ContextRule(BaseModel):
     @classmethod
     def _terms(cls, value: list[str]) -> list[str]:
         return _check_terms(value)
+
+    @field_validator("applies_to", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: Any) -> Any:
+        """YAML 1.1 reads an unquoted ``OFF`` as ``false``; take it as the family it meant."""
+        if isinstance(value, list):
+            return ["OFF" if v is False else v for v in value]
+        return value
 
     @field_validator("applies_to")
     @classmethod

@@ -183,7 +183,7 @@ def _fold(text: str) -> tuple[str, OffsetMap | None]:
     edits: list[Edit] = []
     for m in _CLUSTER.finditer(text):
         cluster = m.group()
-        out = unicodedata.normalize("NFKC", cluster).casefold()
+        out = unicodedata.normalize("NFKC", cluster).casefold().replace("i\u0307", "i")
         if out != cluster:
             if not out.isascii() and _HAS_OTHER_DIGIT.search(out):
                 out = out.translate(_DIGIT_TABLE)
@@ -280,8 +280,26 @@ def _is_dense_script(ch: str) -> bool:
 _ELEMENT_SPLIT = re.compile(r"[\s,.\-/]+")
 
 
+_WORD = regex.compile(r"\w+")  # the `regex` module's \w includes combining marks
+
+
+def _may_spell_numbers(text: str, words: dict[str, str]) -> bool:
+    """Cheap test: three number words among the tokens, or a script written without spaces."""
+    if not text.isascii() and any(_is_dense_script(c) for c in text):
+        return True
+    hits = 0
+    for token in _WORD.findall(text):
+        if token in words:
+            hits += 1
+            if hits >= 3:
+                return True
+    return False
+
+
 def _spelled_numbers(text: str) -> tuple[str, OffsetMap | None]:
     run, words = _number_words()
+    if not _may_spell_numbers(text, words):
+        return text, None
     edits: list[Edit] = []
     for m in run.finditer(text):
         segment = m.group()

@@ -1,0 +1,107 @@
+"""Throughput and peak memory of the `fast` profile on 20,000 short mixed-language messages.
+
+    .venv/bin/python benchmarks/throughput.py [--n 20000] [--runs 3]
+
+The sample: every packaged lexicon case (31 languages, positives and look-alikes), then the
+public proxy sets (Thai, Swahili, English SMS; any split: this measures speed, not quality),
+messages of at most 300 characters, drawn with a fixed seed; non-English first so the mix stays
+multilingual. One process, one thread, batches of 512, after loading. Peak memory is the
+process's maximum resident set size (everything: interpreter, lexicons, the sample itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import stamp, write_report
+
+from tipguard import Analyzer
+from tipguard.eval.datasets import load
+from tipguard.lexicons.cases import all_cases
+
+MAX_CHARS = 300
+
+
+def build_sample(n: int, seed: int = 2026) -> list[str]:
+    rng = random.Random(seed)
+    cases = [c.text for c in all_cases() if len(c.text) <= MAX_CHARS]
+    other = [r.text for name in ("thai-sms-scam", "swahili-sms-scam") for r in load(name)]
+    english = [r.text for name in ("sms-spam-uci", "smish-dt") for r in load(name)]
+    other = [t for t in dict.fromkeys(other) if 0 < len(t) <= MAX_CHARS]
+    english = [t for t in dict.fromkeys(english) if 0 < len(t) <= MAX_CHARS]
+    rng.shuffle(other)
+    rng.shuffle(english)
+    # cases repeated until they are a quarter of the sample (they are the only source of 27 languages)
+    sample = (cases * (n // 4 // max(len(cases), 1) + 1))[: n // 4]
+    sample += other[: n // 4]
+    sample += english[: n - len(sample)]
+    rng.shuffle(sample)
+    return sample[:n]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile", default="fast")
+    args = parser.parse_args()
+    sample = build_sample(args.n)
+    analyzer = Analyzer(profile=args.profile).load()
+    analyzer.analyze_batch(sample[:512])  # warm-up
+    rates = []
+    verdicts = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        verdicts = []
+        for i in range(0, len(sample), 512):
+            verdicts.extend(analyzer.analyze_batch(sample[i : i + 512]))
+        rates.append(len(sample) / (time.perf_counter() - start))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    languages = Counter(v.language for v in verdicts)
+    chars = sum(len(t) for t in sample) / len(sample)
+    data = {
+        **stamp(),
+        "profile": args.profile,
+        "messages": len(sample),
+        "mean_chars": round(chars, 1),
+        "runs": [round(r) for r in rates],
+        "messages_per_second_median": round(statistics.median(rates)),
+        "peak_rss_mb": round(peak_mb, 1),
+        "languages_identified": dict(languages.most_common()),
+        "targets": {"messages_per_second": 3000, "peak_rss_mb": 300},
+    }
+    ok = data["messages_per_second_median"] >= 3000 and peak_mb < 300
+    md = f"""# Throughput of the `{args.profile}` profile
+
+Command: `.venv/bin/python benchmarks/throughput.py` ({data["generated"]}, commit {data["commit"]},
+{data["machine"]}, Python {data["python"]}).
+
+| measure | value | target |
+|---|---|---|
+| messages | {len(sample):,} (mean {chars:.0f} characters) | 20,000 |
+| throughput, one process, one thread (median of {args.runs}) | **{data["messages_per_second_median"]:,} msgs/s** | >= 3,000 |
+| runs | {", ".join(f"{r:,.0f}" for r in rates)} | |
+| peak memory (max RSS of the whole process) | **{peak_mb:.0f} MB** | < 300 MB |
+
+Result: {"meets both targets" if ok else "DOES NOT meet the targets"}.
+
+Sample: every packaged lexicon case (31 languages), Thai and Swahili SMS, then English SMS to
+fill, at most {MAX_CHARS} characters each, fixed seed. Languages as identified:
+{", ".join(f"{k} {v}" for k, v in languages.most_common())}.
+"""
+    write_report("throughput", data, md)
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
