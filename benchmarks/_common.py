@@ -18,9 +18,8 @@ REPORTS = ROOT / "reports"
 def stamp() -> dict[str, Any]:
     """Provenance for a report: version, commit, machine, time."""
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
-        ).stdout.strip()
+        git = ["git", "rev-parse", "--short", "HEAD"]
+        commit = subprocess.run(git, cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603,S607
     except OSError:
         commit = ""
     return {

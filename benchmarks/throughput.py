@@ -79,7 +79,8 @@ def main() -> int:
         "languages_identified": dict(languages.most_common()),
         "targets": {"messages_per_second": 3000, "peak_rss_mb": 300},
     }
-    ok = data["messages_per_second_median"] >= 3000 and peak_mb < 300
+    rate = data["messages_per_second_median"]
+    ok = rate >= 3000 and peak_mb < 300
     md = f"""# Throughput of the `{args.profile}` profile
 
 Command: `.venv/bin/python benchmarks/throughput.py` ({data["generated"]}, commit {data["commit"]},
@@ -88,7 +89,7 @@ Command: `.venv/bin/python benchmarks/throughput.py` ({data["generated"]}, commi
 | measure | value | target |
 |---|---|---|
 | messages | {len(sample):,} (mean {chars:.0f} characters) | 20,000 |
-| throughput, one process, one thread (median of {args.runs}) | **{data["messages_per_second_median"]:,} msgs/s** | >= 3,000 |
+| throughput, one process, one thread (median of {args.runs}) | **{rate:,} msgs/s** | >= 3,000 |
 | runs | {", ".join(f"{r:,.0f}" for r in rates)} | |
 | peak memory (max RSS of the whole process) | **{peak_mb:.0f} MB** | < 300 MB |
 

@@ -284,9 +284,9 @@ class LexiconIndex:
                 where = f"lexicon {f.language}, rule {rule.id}"
                 ridx = len(index.rules)
                 groups = [rule.any] if rule.any is not None else list(rule.all or [])
-                refs: list[tuple[int, ...]] = []
+                refs: list[list[int]] = []
                 for g, terms in enumerate(groups):
-                    group_refs = []
+                    group_refs: list[int] = []
                     for term in terms:
                         if term.startswith("@"):
                             if term[1:] not in sets:
