@@ -19,7 +19,7 @@ def stamp() -> dict[str, Any]:
     """Provenance for a report: version, commit, machine, time."""
     try:
         git = ["git", "rev-parse", "--short", "HEAD"]
-        commit = subprocess.run(git, cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()  # noqa: S603,S607
+        commit = subprocess.run(git, cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip()
     except OSError:
         commit = ""
     return {
