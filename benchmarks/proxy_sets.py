@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import stamp, write_report  # noqa: E402
+from _common import stamp, write_report
 
-from tipguard import Analyzer, Level  # noqa: E402
-from tipguard.eval.datasets import load  # noqa: E402
+from tipguard import Analyzer, Level
+from tipguard.eval.datasets import load
 
 SETS = ("sms-spam-uci", "smish-dt", "thai-sms-scam", "swahili-sms-scam")
 
@@ -37,13 +37,18 @@ def main() -> int:
             verdicts = analyzer.analyze_batch([r.text for r in items])
             flagged = [v for v in verdicts if v.level >= Level.MEDIUM]
             fired = Counter(f.indicator for v in flagged for f in v.findings)
-            rows.append({
-                "dataset": name, "subset": subset, "label": label, "benign": items[0].benign,
-                "rows": len(items),
-                "flagged_medium_or_above": round(len(flagged) / len(items), 4),
-                "any_finding": round(sum(bool(v.findings) for v in verdicts) / len(items), 4),
-                "top_indicators_when_flagged": dict(fired.most_common(5)),
-            })
+            rows.append(
+                {
+                    "dataset": name,
+                    "subset": subset,
+                    "label": label,
+                    "benign": items[0].benign,
+                    "rows": len(items),
+                    "flagged_medium_or_above": round(len(flagged) / len(items), 4),
+                    "any_finding": round(sum(bool(v.findings) for v in verdicts) / len(items), 4),
+                    "top_indicators_when_flagged": dict(fired.most_common(5)),
+                }
+            )
     report = {**stamp(), "split": "test", "results": rows}
     lines = [
         "# Public proxy sets: flag rates of the `fast` profile (canonical test split)",

@@ -7,14 +7,13 @@ from collections import Counter
 import pytest
 
 from tipguard import Analyzer, Level
+from tipguard.langid import TARGET_LANGUAGES
 from tipguard.lexicons.cases import case_languages, load_cases
-from tipguard.lexicons.loader import available_languages, load_file
 from tipguard.lexicons.loader import _data_dir as lexicon_dir
+from tipguard.lexicons.loader import available_languages, load_file
 
-TARGETS = "en es fr pt ru uk ro pl tr ar fa ur hi bn ne si ta th vi id ms tl km my lo zh ko sw am ha uz".split()
 
-
-@pytest.mark.parametrize("lang", TARGETS)
+@pytest.mark.parametrize("lang", TARGET_LANGUAGES)
 def test_language_has_lexicon_and_cases(lang: str) -> None:
     assert lang in available_languages()
     assert lang in case_languages()
@@ -26,7 +25,7 @@ def test_language_has_lexicon_and_cases(lang: str) -> None:
     assert len([c for c in covered if c.startswith("REC_")]) >= 8
 
 
-@pytest.mark.parametrize("lang", TARGETS)
+@pytest.mark.parametrize("lang", TARGET_LANGUAGES)
 def test_cases_cover_families_and_look_alikes(lang: str) -> None:
     cases = load_cases(lang)
     families = Counter(c.family for c in cases if c.is_positive)
@@ -38,14 +37,15 @@ def test_cases_cover_families_and_look_alikes(lang: str) -> None:
     assert {"research", "support"} & set(kinds)
 
 
-@pytest.mark.parametrize("lang", TARGETS)
+@pytest.mark.parametrize("lang", TARGET_LANGUAGES)
 def test_recall_and_false_positive_rate(analyzer: Analyzer, lang: str) -> None:
     cases = load_cases(lang)
     verdicts = analyzer.analyze_batch([c.text for c in cases])
     pos = [(c, v) for c, v in zip(cases, verdicts, strict=True) if c.is_positive]
     neg = [v for c, v in zip(cases, verdicts, strict=True) if not c.is_positive]
-    caught = [v.level >= Level.MEDIUM and bool({f.indicator for f in v.findings} & set(c.expect))
-              for c, v in pos]
+    caught = [
+        v.level >= Level.MEDIUM and bool({f.indicator for f in v.findings} & set(c.expect)) for c, v in pos
+    ]
     flagged = [v.level >= Level.MEDIUM for v in neg]
     assert sum(caught) / len(caught) >= 0.9
     assert sum(flagged) / len(flagged) <= 0.1

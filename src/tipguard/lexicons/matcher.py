@@ -90,28 +90,48 @@ def _build_fold_table() -> dict[int, str]:
             ord("ё"): "е",
         }
     )
+    # Ethiopic letters that spell the same sound (ሠ/ሰ, ሐ/ኀ/ሀ, ፀ/ጸ, ዐ/አ), each a series of 8.
+    for src, dst in (
+        (0x1220, 0x1230),
+        (0x1210, 0x1200),
+        (0x1280, 0x1200),
+        (0x1340, 0x1338),
+        (0x12D0, 0x12A0),
+    ):
+        for k in range(8):
+            table[src + k] = chr(dst + k)
     return table
 
 
-def _build_space_table() -> dict[int, str]:
-    """Punctuation, symbols and emoji become spaces (one for one), so words are space-delimited.
-
-    Currency signs and ``+ # @ % &`` are kept: terms use them (``$``, ``18+``).
+def _build_space_pattern() -> re.Pattern[str]:
+    """Punctuation, symbols and emoji, which become spaces (one for one) in the matching view,
+    so that words are space-delimited. Currency signs and ``+ # @ % &`` are kept: terms use them.
     """
     keep = set("+#@%&")
-    table: dict[int, str] = {}
+    codes = []
     for code in (*range(0x20, 0x3400), *range(0xA000, 0x10000), *range(0x1F000, 0x1FB00)):
         if 0xD800 <= code <= 0xDFFF or 0xE000 <= code <= 0xF8FF:
             continue
         ch = chr(code)
         cat = unicodedata.category(ch)
         if cat[0] in "PS" and cat != "Sc" and ch not in keep:
-            table[code] = " "
-    return table
+            codes.append(code)
+    ranges = []
+    start = prev = codes[0]
+    for code in codes[1:]:
+        if code != prev + 1:
+            ranges.append((start, prev))
+            start = code
+        prev = code
+    ranges.append((start, prev))
+    body = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+    )
+    return re.compile(f"[{body}]")
 
 
 _FOLD = _build_fold_table()
-_SPACES = _build_space_table()
+_SPACES = _build_space_pattern()
 _CURRENCY = re.compile(
     "["
     + "".join(
@@ -144,7 +164,7 @@ def matching_view(text: str) -> tuple[str, OffsetMap | None]:
     if edits:
         text, step = apply_edits(text, edits)
         offsets = compose(offsets, step)
-    return text.translate(_SPACES), offsets
+    return _SPACES.sub(" ", text), offsets
 
 
 def _view_of_term(term: str) -> str:

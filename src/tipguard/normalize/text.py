@@ -277,6 +277,7 @@ def _is_dense_script(ch: str) -> bool:
     )
 
 
+_DENSE = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _ELEMENT_SPLIT = re.compile(r"[\s,.\-/]+")
 
 
@@ -285,7 +286,7 @@ _WORD = regex.compile(r"\w+")  # the `regex` module's \w includes combining mark
 
 def _may_spell_numbers(text: str, words: dict[str, str]) -> bool:
     """Cheap test: three number words among the tokens, or a script written without spaces."""
-    if not text.isascii() and any(_is_dense_script(c) for c in text):
+    if not text.isascii() and _DENSE.search(text):
         return True
     hits = 0
     for token in _WORD.findall(text):

@@ -58,7 +58,7 @@ class Analyzer:
         self.config = config
         self.detectors: tuple[Detector, ...] = tuple(create(n) for n in config.detector_names)
         self.scorer = InterimScorer()
-        self._langid = LanguageIdentifier(config.min_language_confidence)
+        self._langid = LanguageIdentifier(config.min_language_confidence, config.language_second_vote)
         self._index: LexiconIndex | None = None
         self._load_lock = threading.Lock()
         self._loaded = False
