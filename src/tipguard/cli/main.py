@@ -233,7 +233,7 @@ def explain(text: str, profile: str | None, as_json: bool) -> None:
         f"language {verdict.language} ({verdict.language_confidence:.2f})"
     )
     for f in verdict.findings:
-        refs = ", ".join(e.ref for e in f.evidence)
+        refs = ", ".join(dict.fromkeys(e.ref for e in f.evidence))
         click.echo(
             click.style(f"  {f.indicator}", fg=colour_of[f.indicator], bold=True)
             + f"  {f.score:.2f}  {f.detector}\n      {f.reason}\n      evidence: {refs}"
