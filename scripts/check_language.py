@@ -1,6 +1,6 @@
 """Check one language's lexicon against its test cases (a tool for lexicon authors).
 
-    python scripts/check_language.py es              # recall / FPR on tests/data/cases/es.yaml
+    python scripts/check_language.py es              # recall / FPR on src/tipguard/lexicons/cases/es.yaml
     python scripts/check_language.py --all-benign es # es rules firing on any language's benign cases
     python scripts/check_language.py --summary       # one line per language
 
@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import yaml
 
 from tipguard import Analyzer, Level
+from tipguard.lexicons.cases import cases_dir
 from tipguard.lexicons.loader import available_languages
 
-ROOT = Path(__file__).resolve().parents[1]
-CASES = ROOT / "tests" / "data" / "cases"
+CASES = cases_dir()
 
 
 def load_cases(lang: str) -> dict:
