@@ -184,3 +184,15 @@ def test_console_script_runs_for_real(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert all(json.loads(line)["level"] in ("high", "critical") for line in proc.stdout.splitlines())
+
+
+def test_progress_is_reported_on_request(tmp_path: Path) -> None:
+    path = tmp_path / "many.txt"
+    path.write_text("\n".join(f"message number {n}" for n in range(1200)) + "\n", "utf-8")
+    code, out, err = run(["scan", str(path), "--progress"])
+    assert code == 0 and len(rows(out)) == 1200
+    assert "many.txt" in err
+    code, out, err = run(
+        ["scan", "--progress"], "\n".join(json.dumps({"text": f"m {n}"}) for n in range(600))
+    )
+    assert code == 0 and "scanned 600 item(s)" in err

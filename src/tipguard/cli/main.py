@@ -165,14 +165,16 @@ def scan(
                     bar.render_finish()
                 elif show_progress:
                     click.echo("", err=True)
+            except BrokenPipeError:
+                # the reader went away (`tipguard scan ... | head`): stop quietly, as Unix tools do
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps Python's flush at exit quiet
+                raise SystemExit(ExitCode.OK) from None
             except OSError as exc:
                 click.echo(f"tipguard: cannot read {path}: {exc.strerror or exc}", err=True)
                 raise SystemExit(ExitCode.IO) from None
     finally:
         if out is not sys.stdout:
             out.close()
-        else:
-            out.flush()
     if failed:
         click.echo(f"tipguard: {failed} of {total} item(s) could not be analysed (see `error`)", err=True)
         raise SystemExit(ExitCode.ITEMS_FAILED)
