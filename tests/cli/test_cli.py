@@ -196,3 +196,15 @@ def test_progress_is_reported_on_request(tmp_path: Path) -> None:
         ["scan", "--progress"], "\n".join(json.dumps({"text": f"m {n}"}) for n in range(600))
     )
     assert code == 0 and "scanned 600 item(s)" in err
+
+
+def test_five_megabyte_line_is_reported_and_the_scan_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps({"id": "big", "text": "x" * 5_000_000}) + "\n")
+        fh.write(json.dumps({"id": "next", "text": RISKY}) + "\n")
+    code, out, _ = run(["scan", str(path)])
+    data = rows(out)
+    assert code == 1
+    assert data[0]["id"] == "big" and data[0]["error"]["code"] == "input_too_large"
+    assert data[1]["id"] == "next" and data[1]["findings"]

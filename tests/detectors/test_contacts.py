@@ -28,6 +28,10 @@ def entities(analyzer: Analyzer, text: str) -> list[tuple[str, str, str | None, 
         ("my number plus six six eight one two three four five six seven eight", None, None),
         ("call zero eight one two three four five six seven eight nine", None, None),
         ("telegram: +84 91 234 56 78", "+84912345678", "telegram"),
+        ("w.a: +62 812 3456 7890", "+6281234567890", "whatsapp"),
+        ("viber: +380 67 123 4567", "+380671234567", "viber"),
+        ("imo +880 1712 345678", "+8801712345678", "imo"),
+        ("hubungi w/a 081234567890", "raw:081234567890", "whatsapp"),  # no region validated it
     ],
 )
 def test_phone_numbers(analyzer: Analyzer, text: str, value: str | None, platform: str | None) -> None:
