@@ -23,7 +23,7 @@ import ahocorasick
 from tipguard.errors import LexiconError
 from tipguard.lexicons.schema import ContextRule, LexiconFile, Rule
 from tipguard.normalize.offsets import Edit, OffsetMap, apply_edits, compose
-from tipguard.normalize.text import normalize_term
+from tipguard.normalize.text import is_dense_script, normalize_term
 
 NUM = "\ue000"
 """The placeholder every number becomes in the matching view."""
@@ -179,16 +179,9 @@ def _is_word_char(ch: str) -> bool:
 
 
 def _is_dense(ch: str) -> bool:
-    o = ord(ch)
-    return (
-        0x0E00 <= o <= 0x0EFF
-        or 0x1000 <= o <= 0x109F
-        or 0x1780 <= o <= 0x17FF
-        or 0x3000 <= o <= 0x30FF
-        or 0x3400 <= o <= 0x9FFF
-        or 0xAC00 <= o <= 0xD7AF
-        or 0xF900 <= o <= 0xFAFF
-    )
+    """Terms in these scripts match as substrings: no spaces between words, or (Hangul)
+    particles glued to the word."""
+    return is_dense_script(ch) or 0xAC00 <= ord(ch) <= 0xD7AF
 
 
 @dataclass(frozen=True, slots=True)

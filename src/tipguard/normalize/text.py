@@ -138,6 +138,7 @@ _HAS_CONFUSABLE = re.compile("[авеёкмнорстухѕіїјԁɡһԛԝүӏ�
 _SPACED = re.compile(r"(?<!\w)(?:[^\W\d_][ .\-_*·|/]{1,2}+){3,}[^\W\d_](?!\w)")
 _SPACED_SEP = re.compile(r"[ .\-_*·|/]")
 
+_DENSE = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _LEET_HINT = re.compile(r"[a-z][013457]|[013457][a-z]")
 _LEET_TOKEN = re.compile(r"[a-z0-9]+")
 _LEET_INNER = re.compile(r"(?<=[a-z])[013457]{1,2}(?=[a-z])")
@@ -261,23 +262,14 @@ def _number_words() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 def _needs_boundary(word: str) -> bool:
-    return not any(_is_dense_script(c) for c in word)
+    return not any(is_dense_script(c) for c in word)
 
 
-def _is_dense_script(ch: str) -> bool:
+def is_dense_script(ch: str) -> bool:
     """Scripts written without spaces between words: Thai, Lao, Khmer, Myanmar, CJK, kana."""
-    o = ord(ch)
-    return (
-        0x0E00 <= o <= 0x0EFF
-        or 0x1000 <= o <= 0x109F
-        or 0x1780 <= o <= 0x17FF
-        or 0x3000 <= o <= 0x30FF
-        or 0x3400 <= o <= 0x9FFF
-        or 0xF900 <= o <= 0xFAFF
-    )
+    return _DENSE.match(ch) is not None
 
 
-_DENSE = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _ELEMENT_SPLIT = re.compile(r"[\s,.\-/]+")
 
 
