@@ -168,3 +168,10 @@ def test_maps_are_monotonic(text: str) -> None:
     n = normalize(text)
     starts = [n.to_original(i, i + 1)[0] for i in range(len(n.text))]
     assert starts == sorted(starts)
+
+
+def test_burmese_digit_lookalikes_inside_words_stay_letters() -> None:
+    out = normalize("၀န်ထမ်း ဖုန်း ၀၉၁၂၃၄၅၆၇").text
+    assert out.startswith("ဝန်ထမ်း")  # the letter wa, typed as the digit zero
+    assert out.endswith("091234567")
+    assert normalize("၁၀ယောက်").text == "10ယောက်"  # a number glued to its classifier stays a number

@@ -86,6 +86,17 @@ _DIGITS.update({0x2776 + d: str(d + 1) for d in range(9)})
 _DIGITS.update({0x2780 + d: str(d + 1) for d in range(9)})
 _DIGITS.update({0x278A + d: str(d + 1) for d in range(9)})
 _DIGIT_TABLE = str.maketrans(_DIGITS)
+# Burmese writers often type the digit ၀ for the letter ဝ (wa) and ၇ for ရ (ya): inside a word
+# they are letters, not digits.
+_MYANMAR_LOOKALIKE = re.compile(
+    "(?<=[\u1000-\u103f])[\u1040\u1047]|(?<![\u1040-\u1049])[\u1040\u1047](?=[\u1000-\u103f])"
+)
+
+
+def _myanmar_letter(m: re.Match[str]) -> str:
+    return "\u101d" if m.group() == "\u1040" else "\u101b"
+
+
 _HAS_OTHER_DIGIT = re.compile("[" + "".join(chr(c) for c in sorted(_DIGITS)) + "]")
 
 # Cyrillic and Greek letters that look like Latin ones (lower case: applied after case folding).
@@ -176,6 +187,8 @@ def _fold(text: str) -> tuple[str, OffsetMap | None]:
     if text.isascii():
         return text.lower(), None
     if _HAS_OTHER_DIGIT.search(text):
+        if "\u1040" in text or "\u1047" in text:
+            text = _MYANMAR_LOOKALIKE.sub(_myanmar_letter, text)
         text = text.translate(_DIGIT_TABLE)
     if unicodedata.is_normalized("NFKC", text):
         folded = text.casefold()
