@@ -314,6 +314,51 @@ def detectors(as_json: bool) -> None:
         click.echo(f"    languages ({len(r['languages'])}): {' '.join(r['languages'])}")
 
 
+@cli.command("eval")
+@click.argument("datasets", nargs=-1, required=True)
+@click.option(
+    "--split",
+    type=click.Choice(["test", "validation", "train", "all"]),
+    default="test",
+    show_default=True,
+    help="Canonical split (shared/data/README.md); `all` for eval-only JSONL sets.",
+)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports/eval", show_default=True)
+@click.option("--profile", type=click.Choice(sorted(PROFILES)), default=None)
+@click.option("--config", type=click.Path(exists=True, dir_okay=False), default=None)
+def eval_command(
+    datasets: tuple[str, ...], split: str, out_dir: str, profile: str | None, config: str | None
+) -> None:
+    """Evaluate on public sets by name or JSONL files (text, label[, language, family, kind]).
+
+    Writes Markdown, JSON and PNG plots per data set: precision, recall, F1, FPR at level
+    medium, PR-AUC, calibration, and breakdowns by language, family, kind and subset.
+    """
+    from pathlib import Path
+
+    from tipguard.eval.report import write_report
+    from tipguard.eval.run import evaluate, load_dataset
+
+    analyzer = _analyzer(profile, config, None)
+    command = "tipguard eval " + " ".join(datasets) + f" --split {split}"
+    for name in datasets:
+        try:
+            label, rows = load_dataset(name, split)
+        except (ValueError, OSError) as exc:
+            click.echo(f"tipguard: cannot load {name}: {exc}", err=True)
+            raise SystemExit(ExitCode.IO) from None
+        if not rows:
+            click.echo(f"tipguard: {name} has no rows in split {split}", err=True)
+            raise SystemExit(ExitCode.IO)
+        result = evaluate(analyzer, label, rows, split)
+        paths = write_report(result, Path(out_dir), command)
+        m = result.overall
+        click.echo(
+            f"{label} ({split}): n={m.n} precision={m.precision} recall={m.recall} "
+            f"FPR={m.false_positive_rate} -> {paths[0]}"
+        )
+
+
 @cli.group()
 def config() -> None:
     """Inspect configuration."""

@@ -41,6 +41,10 @@ class Row:
     label: str
     """The set's own label (``ham``, ``spam``, ``scam``, ``OK``, ``OTP``, ``trust`` ...)."""
     benign: bool
+    language: str = ""
+    """The language the set declares for the row, when it does."""
+    family: str = ""
+    kind: str = ""
 
 
 def data_root() -> Path:
@@ -67,7 +71,7 @@ def sms_spam_uci(root: Path) -> Iterator[Row]:
         for line in fh:
             label, _, text = line.rstrip("\n").partition("\t")
             if text:
-                yield Row("sms-spam-uci", "all", text, label, label == "ham")
+                yield Row("sms-spam-uci", "all", text, label, label == "ham", "en")
 
 
 def smish_dt(root: Path) -> Iterator[Row]:
@@ -100,14 +104,14 @@ def thai_sms_scam(root: Path) -> Iterator[Row]:
                 if not sep or not text.strip() or text in seen:
                     continue
                 seen.add(text)
-                yield Row("thai-sms-scam", "all", text, label.strip(), label.strip() in ("OK", "OTP"))
+                yield Row("thai-sms-scam", "all", text, label.strip(), label.strip() in ("OK", "OTP"), "th")
 
 
 def swahili_sms_scam(root: Path) -> Iterator[Row]:
     """Swahili SMS: trust vs scam."""
     for r in _csv_rows(root / "swahili-sms-scam" / "bongo_scam.csv"):
         label = r["Category"].strip().lower()
-        yield Row("swahili-sms-scam", "all", r["Sms"], label, label == "trust")
+        yield Row("swahili-sms-scam", "all", r["Sms"], label, label == "trust", "sw")
 
 
 LOADERS: dict[str, Callable[[Path], Iterator[Row]]] = {

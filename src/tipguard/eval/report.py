@@ -1,0 +1,120 @@
+"""Write an evaluation as Markdown, JSON and PNG plots (precision-recall, reliability)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tipguard.eval.metrics import BinaryMetrics, pr_curve
+from tipguard.eval.run import EvalResult
+
+
+def _fmt(value: float | None, pct: bool = False) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.1%}" if pct else f"{value:.3f}"
+
+
+def _table(title: str, groups: dict[str, BinaryMetrics]) -> list[str]:
+    if not groups:
+        return []
+    lines = [
+        f"### {title}",
+        "",
+        "| group | n | positives | precision | recall | F1 | FPR | PR-AUC |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, m in groups.items():
+        lines.append(
+            f"| {name} | {m.n} | {m.positives} | {_fmt(m.precision)} | {_fmt(m.recall)} | "
+            f"{_fmt(m.f1)} | {_fmt(m.false_positive_rate, True)} | {_fmt(m.average_precision)} |"
+        )
+    return [*lines, ""]
+
+
+def _plots(result: EvalResult, out_dir: Path, stem: str) -> list[str]:
+    """PNG plots when matplotlib is installed (``pip install 'tipguard[eval]'``)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    written = []
+    if 0 < result.overall.positives < result.overall.n:
+        recall, precision = pr_curve(result.labels, result.risks)
+        fig, ax = plt.subplots(figsize=(4.5, 4))
+        ax.step(recall, precision, where="post")
+        ax.set(
+            xlabel="recall",
+            ylabel="precision",
+            xlim=(0, 1),
+            ylim=(0, 1.02),
+            title=f"{result.dataset}: PR (AP {_fmt(result.overall.average_precision)})",
+        )
+        fig.tight_layout()
+        fig.savefig(out_dir / f"{stem}-pr.png", dpi=110)
+        plt.close(fig)
+        written.append(f"{stem}-pr.png")
+    points = [
+        (b.mean_risk, b.positive_rate)
+        for b in result.reliability
+        if b.mean_risk is not None and b.positive_rate is not None
+    ]
+    if points:
+        fig, ax = plt.subplots(figsize=(4.5, 4))
+        ax.plot([0, 1], [0, 1], linestyle=":", color="grey")
+        ax.plot([x for x, _ in points], [y for _, y in points], marker="o")
+        ax.set(
+            xlabel="mean risk in bin",
+            ylabel="observed positive rate",
+            xlim=(0, 1),
+            ylim=(0, 1),
+            title=f"{result.dataset}: reliability (ECE {_fmt(result.ece)})",
+        )
+        fig.tight_layout()
+        fig.savefig(out_dir / f"{stem}-reliability.png", dpi=110)
+        plt.close(fig)
+        written.append(f"{stem}-reliability.png")
+    return written
+
+
+def write_report(result: EvalResult, out_dir: Path, command: str) -> list[Path]:
+    """Write ``<dataset>-<split>.md``, ``.json`` and plots into ``out_dir``; return the paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{result.dataset}-{result.split}"
+    plots = _plots(result, out_dir, stem)
+    m = result.overall
+    calib = "calibrated" if result.calibrated else "NOT calibrated (interim rule): ECE is shown as a baseline"
+    lines = [
+        f"# Evaluation: {result.dataset} ({result.split})",
+        "",
+        f"Command: `{command}`. tipguard {result.version}, config {result.config_hash}, "
+        f"data set hash {result.dataset_hash}. Decision: level >= `medium`.",
+        "",
+        "| items | positives | precision | recall | F1 | FPR | PR-AUC | ECE | items/s | errors |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        f"| {m.n} | {m.positives} | {_fmt(m.precision)} | {_fmt(m.recall)} | {_fmt(m.f1)} | "
+        f"{_fmt(m.false_positive_rate, True)} | {_fmt(m.average_precision)} | {_fmt(result.ece)} | "
+        f"{result.throughput:,.0f} | {result.errors} |",
+        "",
+        f"Risk: {calib}.",
+        "",
+        *_table("By the set's own subset and label", result.by_group),
+        *_table("By language", result.by_language),
+        *_table("By indicator family (positives)", result.by_family),
+        *_table("By kind of look-alike (benign)", result.by_kind),
+    ]
+    if result.indicators_fired:
+        lines += [
+            "Indicators on flagged items: "
+            + ", ".join(f"{k} {v}" for k, v in result.indicators_fired.items()),
+            "",
+        ]
+    lines += [f"![{p}]({p})" for p in plots]
+    md = out_dir / f"{stem}.md"
+    md.write_text("\n".join(lines) + "\n", "utf-8")
+    js = out_dir / f"{stem}.json"
+    js.write_text(json.dumps({**result.to_dict(), "command": command}, indent=2) + "\n", "utf-8")
+    return [md, js, *(out_dir / p for p in plots)]
