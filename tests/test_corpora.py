@@ -1,0 +1,46 @@
+"""The project's corpora are well-formed and never repeat an evaluation text."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tipguard.langid import TARGET_LANGUAGES
+from tipguard.lexicons.cases import all_cases
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN = sorted((ROOT / "corpora" / "train").glob("*.jsonl"))
+FAMILIES = {"recruitment", "control", "off_platform", "advert"}
+KINDS = {"awareness", "news", "research", "honest_recruitment", "support", "family", "commerce"}
+
+
+def _key(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("path", TRAIN, ids=[p.stem for p in TRAIN])
+def test_training_file_is_well_formed(path: Path) -> None:
+    assert path.stem in TARGET_LANGUAGES
+    rows = _rows(path)
+    positives = [r for r in rows if r["label"] == 1]
+    negatives = [r for r in rows if r["label"] == 0]
+    assert len(positives) >= 100 and len(negatives) >= 100
+    assert all(r["family"] in FAMILIES for r in positives)
+    assert all(r["kind"] in KINDS for r in negatives)
+    assert all(isinstance(r["text"], str) and r["text"].strip() for r in rows)
+    keys = [_key(r["text"]) for r in rows]
+    assert len(set(keys)) == len(keys), "duplicate texts"
+
+
+def test_no_training_text_repeats_an_evaluation_text() -> None:
+    held_out = {_key(r["text"]) for p in (ROOT / "eval").rglob("*.jsonl") for r in _rows(p)}
+    train = {_key(r["text"]) for p in TRAIN for r in _rows(p)}
+    assert not held_out & train
+    assert not {_key(c.text) for c in all_cases()} & held_out
