@@ -80,3 +80,31 @@ def test_a_folder_of_language_files_is_one_set(jsonl: Path, analyzer: Analyzer) 
     name, rows = load_dataset(str(jsonl.parent), "all")
     assert name == jsonl.parent.name
     assert len(rows) == 5 and {r.language for r in rows} == {"en", "fr"}
+
+
+def test_baseline_trains_on_train_split_and_reports_side_by_side(jsonl: Path, tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from tipguard.eval.baseline import train_baseline
+    from tipguard.eval.datasets import canonical_split
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    lines = []
+    for n in range(120):
+        lines.append({"text": f"we keep your passport until you pay the debt number {n}", "label": 1})
+        lines.append({"text": f"see you at dinner tonight with grandma, table {n}", "label": 0})
+    (corpus / "en.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines), "utf-8")
+    model = train_baseline(corpus)
+    n_train = sum(canonical_split(r["text"]) == "train" for r in lines)
+    assert model.trained_on == n_train and model.validated_on > 0
+    assert model.flags(["we keep your passport until you pay the debt", "dinner with grandma"]) == [
+        True,
+        False,
+    ]
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(
+        cli, ["eval", str(jsonl), "--split", "all", "--out", str(out), "--baseline", str(corpus)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "TF-IDF + LR baseline" in (out / "en-all.md").read_text("utf-8")
+    assert json.loads((out / "en-all.json").read_text("utf-8"))["baseline"]["overall"]["all"]["n"] == 4

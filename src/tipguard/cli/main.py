@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterator
 from enum import IntEnum
 from importlib import resources
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -326,21 +327,42 @@ def detectors(as_json: bool) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="reports/eval", show_default=True)
 @click.option("--profile", type=click.Choice(sorted(PROFILES)), default=None)
 @click.option("--config", type=click.Path(exists=True, dir_okay=False), default=None)
+@click.option(
+    "--baseline",
+    "baseline_dir",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Also train and report the TF-IDF + LR baseline on this corpus folder (needs scikit-learn).",
+)
 def eval_command(
-    datasets: tuple[str, ...], split: str, out_dir: str, profile: str | None, config: str | None
+    datasets: tuple[str, ...],
+    split: str,
+    out_dir: str,
+    profile: str | None,
+    config: str | None,
+    baseline_dir: str | None,
 ) -> None:
     """Evaluate on public sets by name or JSONL files (text, label[, language, family, kind]).
 
     Writes Markdown, JSON and PNG plots per data set: precision, recall, F1, FPR at level
     medium, PR-AUC, calibration, and breakdowns by language, family, kind and subset.
     """
-    from pathlib import Path
 
     from tipguard.eval.report import write_report
     from tipguard.eval.run import evaluate, load_dataset
 
     analyzer = _analyzer(profile, config, None)
     command = "tipguard eval " + " ".join(datasets) + f" --split {split}"
+    baseline = None
+    if baseline_dir is not None:
+        from tipguard.eval.baseline import train_baseline
+
+        try:
+            baseline = train_baseline(Path(baseline_dir))
+        except (ImportError, ValueError) as exc:
+            click.echo(f"tipguard: baseline: {exc}", err=True)
+            raise SystemExit(ExitCode.CONFIG) from None
+        command += f" --baseline {baseline_dir}"
     for name in datasets:
         try:
             label, rows = load_dataset(name, split)
@@ -350,7 +372,7 @@ def eval_command(
         if not rows:
             click.echo(f"tipguard: {name} has no rows in split {split}", err=True)
             raise SystemExit(ExitCode.IO)
-        result = evaluate(analyzer, label, rows, split)
+        result = evaluate(analyzer, label, rows, split, baseline=baseline)
         paths = write_report(result, Path(out_dir), command)
         m = result.overall
         click.echo(

@@ -106,6 +106,24 @@ def write_report(result: EvalResult, out_dir: Path, command: str) -> list[Path]:
         *_table("By indicator family (positives)", result.by_family),
         *_table("By kind of look-alike (benign)", result.by_kind),
     ]
+    if result.baseline is not None:
+        base = result.baseline["overall"]["all"]
+        lines += [
+            "## Side by side: character n-gram TF-IDF + logistic regression baseline",
+            "",
+            "Trained on the canonical train split of `corpora/train`, threshold chosen on its "
+            "validation split (see `tipguard/eval/baseline.py`).",
+            "",
+            "| model | precision | recall | F1 | FPR | PR-AUC |",
+            "|---|---|---|---|---|---|",
+            f"| tipguard ({result.config_hash}) | {_fmt(m.precision)} | {_fmt(m.recall)} | {_fmt(m.f1)} | "
+            f"{_fmt(m.false_positive_rate, True)} | {_fmt(m.average_precision)} |",
+            f"| TF-IDF + LR baseline | {_fmt(base.precision)} | {_fmt(base.recall)} | {_fmt(base.f1)} | "
+            f"{_fmt(base.false_positive_rate, True)} | {_fmt(base.average_precision)} |",
+            "",
+            *_table("Baseline by subset and label", result.baseline["group"]),
+            *_table("Baseline by language", result.baseline["language"]),
+        ]
     if result.indicators_fired:
         lines += [
             "Indicators on flagged items: "

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import tipguard
+from tipguard.eval.baseline import Baseline
 from tipguard.eval.datasets import LOADERS, Row, Split, canonical_split, load
 from tipguard.eval.metrics import (
     BinaryMetrics,
@@ -57,6 +58,8 @@ class EvalResult:
     indicators_fired: dict[str, int]
     throughput: float
     errors: int
+    baseline: dict[str, dict[str, BinaryMetrics]] | None = None
+    """The TF-IDF baseline on the same rows: ``overall``, and by ``language`` and ``group``."""
     labels: tuple[int, ...] = field(repr=False, default=())
     risks: tuple[float, ...] = field(repr=False, default=())
 
@@ -126,7 +129,12 @@ def dataset_hash(rows: Sequence[Row]) -> str:
 
 
 def evaluate(
-    analyzer: Analyzer, name: str, rows: Sequence[Row], split: str, batch_size: int = 512
+    analyzer: Analyzer,
+    name: str,
+    rows: Sequence[Row],
+    split: str,
+    batch_size: int = 512,
+    baseline: Baseline | None = None,
 ) -> EvalResult:
     """Analyze every row and measure the decisions and the risk scores."""
     analyzer.load()
@@ -163,6 +171,22 @@ def evaluate(
             [labels[j] for j in indices], [flags[j] for j in indices], [risks[j] for j in indices]
         )
 
+    baseline_metrics = None
+    if baseline is not None:
+        probs = baseline.predict_proba([r.text for r in rows])
+        base_flags = [p >= baseline.threshold for p in probs]
+
+        def base_of(indices: list[int]) -> BinaryMetrics:
+            return binary_metrics(
+                [labels[j] for j in indices], [base_flags[j] for j in indices], [probs[j] for j in indices]
+            )
+
+        baseline_metrics = {
+            "overall": {"all": base_of(list(range(len(rows))))},
+            "language": {k: base_of(v) for k, v in sorted(groups["language"].items())},
+            "group": {k: base_of(v) for k, v in sorted(groups["group"].items())},
+        }
+
     return EvalResult(
         dataset=name,
         split=split,
@@ -180,6 +204,7 @@ def evaluate(
         indicators_fired={k: fired[k] for k in INDICATORS if fired.get(k)},
         throughput=len(rows) / elapsed if elapsed > 0 else 0.0,
         errors=errors,
+        baseline=baseline_metrics,
         labels=tuple(labels),
         risks=tuple(risks),
     )
