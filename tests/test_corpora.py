@@ -13,6 +13,7 @@ from tipguard.lexicons.cases import all_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = sorted((ROOT / "corpora" / "train").glob("*.jsonl"))
+TEST = sorted((ROOT / "corpora" / "test").glob("*.jsonl"))
 FAMILIES = {"recruitment", "control", "off_platform", "advert"}
 KINDS = {"awareness", "news", "research", "honest_recruitment", "support", "family", "commerce"}
 
@@ -39,8 +40,20 @@ def test_training_file_is_well_formed(path: Path) -> None:
     assert len(set(keys)) == len(keys), "duplicate texts"
 
 
+@pytest.mark.parametrize("path", TEST, ids=[p.stem for p in TEST])
+def test_test_file_is_well_formed(path: Path) -> None:
+    assert path.stem in TARGET_LANGUAGES
+    rows = _rows(path)
+    assert sum(r["label"] == 1 for r in rows) >= 30 and sum(r["label"] == 0 for r in rows) >= 30
+    assert all(r["family"] in FAMILIES for r in rows if r["label"] == 1)
+    assert all(r["kind"] in KINDS for r in rows if r["label"] == 0)
+    keys = [_key(r["text"]) for r in rows]
+    assert len(set(keys)) == len(keys), "duplicate texts"
+
+
 def test_no_training_text_repeats_an_evaluation_text() -> None:
     held_out = {_key(r["text"]) for p in (ROOT / "eval").rglob("*.jsonl") for r in _rows(p)}
+    held_out |= {_key(r["text"]) for p in TEST for r in _rows(p)}
     train = {_key(r["text"]) for p in TRAIN for r in _rows(p)}
     assert not held_out & train
     assert not {_key(c.text) for c in all_cases()} & held_out
