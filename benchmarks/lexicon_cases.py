@@ -2,11 +2,10 @@
 
     .venv/bin/python benchmarks/lexicon_cases.py
 
-A positive is caught when its verdict reaches ``medium`` (send to a human) and at least one of
-its expected indicators fired. A benign look-alike is a false positive when its verdict reaches
-``medium``. The cases are the lexicon authors' development examples (written natively, synthetic),
-not a held-out test set: they show the lexicons do what their authors meant, in every language,
-and guard against regressions. Held-out measurement is the job of `tipguard eval` (issue 3).
+Caught and false positive are defined once, in ``tipguard.eval.cases``. The cases are the
+lexicon authors' development examples (written natively, synthetic), not a held-out test set:
+they show the lexicons do what their authors meant, in every language, and guard against
+regressions. Held-out measurement is the job of `tipguard eval` (issue 3).
 """
 
 from __future__ import annotations
@@ -19,9 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import stamp, write_report
 
-from tipguard import Analyzer, Level
+from tipguard import Analyzer
+from tipguard.eval.cases import score_language
 from tipguard.langid import TARGET_LANGUAGES
-from tipguard.lexicons.cases import case_languages, load_cases
+from tipguard.lexicons.cases import case_languages
 from tipguard.lexicons.loader import load_files
 
 
@@ -33,29 +33,24 @@ def main() -> int:
         if lang not in case_languages():
             rows.append({"language": lang, "missing": True})
             continue
-        cases = load_cases(lang)
-        verdicts = analyzer.analyze_batch([c.text for c in cases])
-        pos = [(c, v) for c, v in zip(cases, verdicts, strict=True) if c.is_positive]
-        neg = [(c, v) for c, v in zip(cases, verdicts, strict=True) if not c.is_positive]
-        caught = sum(
-            v.level >= Level.MEDIUM and bool({f.indicator for f in v.findings} & set(c.expect))
-            for c, v in pos
-        )
-        flagged = sum(v.level >= Level.MEDIUM for _, v in neg)
-        any_finding = sum(bool(v.findings) for _, v in neg)
-        lang_ok = [v.language == lang or {v.language, lang} <= {"id", "ms"} for _, v in pos + neg]
+        score = score_language(analyzer, lang)
+        pos, neg = score.positives, score.benign
+        any_finding = sum(bool(o.verdict.findings) for o in neg)
+        lang_ok = [
+            o.verdict.language == lang or {o.verdict.language, lang} <= {"id", "ms"} for o in score.outcomes
+        ]
         rows.append(
             {
                 "language": lang,
                 "rules": rules.get(lang, 0),
                 "positives": len(pos),
                 "benign": len(neg),
-                "recall": round(caught / len(pos), 3),
-                "false_positive_rate": round(flagged / len(neg), 3),
+                "recall": round(score.recall, 3),
+                "false_positive_rate": round(score.false_positive_rate, 3),
                 "benign_with_any_finding": round(any_finding / len(neg), 3),
                 "language_id_accuracy": round(sum(lang_ok) / len(lang_ok), 3),
-                "families": dict(Counter(c.family for c, _ in pos)),
-                "benign_kinds": dict(Counter(c.kind for c, _ in neg)),
+                "families": dict(Counter(o.case.family for o in pos)),
+                "benign_kinds": dict(Counter(o.case.kind for o in neg)),
             }
         )
     done = [r for r in rows if not r.get("missing")]

@@ -14,51 +14,35 @@ from __future__ import annotations
 import argparse
 import sys
 
-import yaml
-
-from tipguard import Analyzer, Level
-from tipguard.lexicons.cases import cases_dir
+from tipguard import Analyzer
+from tipguard.eval.cases import score_language
+from tipguard.lexicons.cases import cases_dir, load_cases
 from tipguard.lexicons.loader import available_languages
 
 CASES = cases_dir()
 
 
-def load_cases(lang: str) -> dict:
-    return yaml.safe_load((CASES / f"{lang}.yaml").read_text(encoding="utf-8"))
-
-
 def check(analyzer: Analyzer, lang: str, verbose: bool) -> tuple[float, float, int, int]:
-    data = load_cases(lang)
-    pos = data.get("positives") or []
-    neg = data.get("benign") or []
-    pv = analyzer.analyze_batch([c["text"] for c in pos])
-    nv = analyzer.analyze_batch([c["text"] for c in neg])
-    caught = 0
-    for case, v in zip(pos, pv, strict=True):
-        fired = {f.indicator for f in v.findings}
-        ok = v.level >= Level.MEDIUM and bool(fired & set(case["expect"]))
-        caught += ok
-        if verbose and not ok:
-            print(f"  MISS [{v.level.value} {v.risk:.2f}] expect={case['expect']} fired={sorted(fired)}")
-            print(f"       {case['text'][:160]!r}")
-    fps = 0
-    for case, v in zip(neg, nv, strict=True):
-        bad = v.level >= Level.MEDIUM
-        fps += bad
-        if verbose and bad:
-            refs = [e.ref for f in v.findings for e in f.evidence]
-            print(f"  FALSE POSITIVE [{v.level.value} {v.risk:.2f}] kind={case.get('kind')} refs={refs}")
-            print(f"       {case['text'][:160]!r}")
-    recall = caught / len(pos) if pos else 0.0
-    fpr = fps / len(neg) if neg else 0.0
-    return recall, fpr, len(pos), len(neg)
+    score = score_language(analyzer, lang)
+    if verbose:
+        for o in score.outcomes:
+            if o.correct:
+                continue
+            v = o.verdict
+            if o.case.is_positive:
+                fired = sorted({f.indicator for f in v.findings})
+                print(f"  MISS [{v.level.value} {v.risk:.2f}] expect={list(o.case.expect)} fired={fired}")
+            else:
+                refs = [e.ref for f in v.findings for e in f.evidence]
+                print(f"  FALSE POSITIVE [{v.level.value} {v.risk:.2f}] kind={o.case.kind} refs={refs}")
+            print(f"       {o.case.text[:160]!r}")
+    return score.recall, score.false_positive_rate, len(score.positives), len(score.benign)
 
 
 def all_benign(analyzer: Analyzer, lang: str) -> None:
     """Report benign cases of every language where ``lang``'s rules fire."""
     for other in sorted(p.stem for p in CASES.glob("*.yaml")):
-        data = load_cases(other)
-        texts = [c["text"] for c in data.get("benign") or []]
+        texts = [c.text for c in load_cases(other) if not c.is_positive]
         for text, v in zip(texts, analyzer.analyze_batch(texts), strict=True):
             refs = [
                 e.ref
