@@ -10,10 +10,13 @@ import pytest
 
 from tipguard.langid import TARGET_LANGUAGES
 from tipguard.lexicons.cases import all_cases
+from tipguard.models.stages import STAGES
 
 ROOT = Path(__file__).resolve().parents[1]
 TRAIN = sorted((ROOT / "corpora" / "train").glob("*.jsonl"))
 TEST = sorted((ROOT / "corpora" / "test").glob("*.jsonl"))
+EVERYDAY = sorted((ROOT / "corpora" / "everyday").glob("*.jsonl"))
+CONVERSATIONS = ROOT / "corpora" / "conversations"
 FAMILIES = {"recruitment", "control", "off_platform", "advert"}
 KINDS = {"awareness", "news", "research", "honest_recruitment", "support", "family", "commerce"}
 
@@ -51,9 +54,35 @@ def test_test_file_is_well_formed(path: Path) -> None:
     assert len(set(keys)) == len(keys), "duplicate texts"
 
 
+def test_everyday_files_cover_every_language_and_are_benign() -> None:
+    assert {p.stem for p in EVERYDAY} == set(TARGET_LANGUAGES)
+    for path in EVERYDAY:
+        rows = _rows(path)
+        assert len(rows) >= 70, path.stem
+        assert all(r["label"] == 0 and r["kind"] == "everyday" and r["text"].strip() for r in rows)
+
+
+@pytest.mark.parametrize("name", ["train", "test"])
+def test_conversation_files_are_well_formed(name: str) -> None:
+    rows = _rows(CONVERSATIONS / f"{name}.jsonl")
+    assert sum(r["label"] == 1 for r in rows) >= (100 if name == "train" else 30)
+    assert sum(r["label"] == 0 for r in rows) >= (100 if name == "train" else 30)
+    for r in rows:
+        assert r["messages"] and all(m["stage"] in STAGES and m["text"].strip() for m in r["messages"])
+    assert len({r["id"] for r in rows}) == len(rows)
+
+
+def test_no_training_conversation_message_repeats_a_test_one() -> None:
+    def long_messages(name: str) -> set[str]:
+        rows = _rows(CONVERSATIONS / f"{name}.jsonl")
+        return {_key(m["text"]) for r in rows for m in r["messages"] if len(m["text"]) > 25}
+
+    assert not long_messages("train") & long_messages("test")
+
+
 def test_no_training_text_repeats_an_evaluation_text() -> None:
     held_out = {_key(r["text"]) for p in (ROOT / "eval").rglob("*.jsonl") for r in _rows(p)}
     held_out |= {_key(r["text"]) for p in TEST for r in _rows(p)}
-    train = {_key(r["text"]) for p in TRAIN for r in _rows(p)}
+    train = {_key(r["text"]) for p in [*TRAIN, *EVERYDAY] for r in _rows(p)}
     assert not held_out & train
     assert not {_key(c.text) for c in all_cases()} & held_out

@@ -37,7 +37,7 @@ from tipguard.results import (
     Verdict,
 )
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "SCHEMA_VERSION",

@@ -21,9 +21,14 @@ from tipguard.errors import ConfigError
 
 PROFILES: dict[str, tuple[str, ...]] = {
     "fast": ("lexicon", "off_platform"),
+    "standard": ("lexicon", "off_platform", "ngram", "arc"),
 }
-"""Named detector sets. ``fast``: normalization + language ID + lexicon + contacts."""
-DEFAULT_PROFILE = "fast"
+"""Named detector sets. ``fast``: normalization + language ID + lexicon + contacts, scored by the
+interim rule. ``standard`` (the default): ``fast`` plus the learned n-gram tier and the conversation-arc
+model, scored by the calibrated scorer."""
+DEFAULT_PROFILE = "standard"
+CALIBRATED_NEEDS = frozenset({"lexicon", "off_platform", "ngram"})
+"""The detectors whose findings the calibrated scorer was trained on."""
 
 
 class AnalyzerConfig(BaseModel):
@@ -42,6 +47,8 @@ class AnalyzerConfig(BaseModel):
     on_error: Literal["record", "raise"] = "record"
     lexicon_dir: Path | None = None
     """A directory of lexicon files to use instead of the packaged ones."""
+    scorer: Literal["auto", "interim", "calibrated"] = "auto"
+    """``auto``: the calibrated scorer when its detectors all run, else the interim rule."""
 
     @field_validator("profile")
     @classmethod
@@ -61,6 +68,13 @@ class AnalyzerConfig(BaseModel):
     def detector_names(self) -> tuple[str, ...]:
         """The detectors this configuration enables, in order."""
         return self.detectors if self.detectors is not None else PROFILES[self.profile]
+
+    @property
+    def scorer_name(self) -> str:
+        """The scorer this configuration uses (``auto`` resolved)."""
+        if self.scorer != "auto":
+            return self.scorer
+        return "calibrated" if set(self.detector_names) >= CALIBRATED_NEEDS else "interim"
 
     def digest(self) -> str:
         """A short hash of the effective configuration, stored with reports and batches."""

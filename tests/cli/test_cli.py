@@ -135,7 +135,9 @@ def test_explain_highlights_spans_and_reasons() -> None:
     code, out, _ = run(["explain", RISKY])
     assert code == 0
     assert "OFF_CONTACT" in out and "telegram" in out
-    assert "interim rule" in out
+    assert "(calibrated)" in out  # the default profile uses the calibrated scorer
+    code, out, _ = run(["explain", "--profile", "fast", RISKY])
+    assert code == 0 and "interim rule" in out
     code, out, _ = run(["explain", "--json", RISKY])
     assert json.loads(out)["findings"]
 
@@ -162,11 +164,13 @@ def test_detectors_and_config_show() -> None:
     code, out, _ = run(["detectors", "--json"])
     assert code == 0
     names = [d["name"] for d in json.loads(out)]
-    assert names == ["lexicon", "off_platform"]
+    assert names == ["lexicon", "off_platform", "ngram", "arc"]
     code, out, _ = run(["config", "show"])
     assert code == 0
     data = json.loads(out)
-    assert data["detectors_enabled"] == ["lexicon", "off_platform"] and len(data["digest"]) == 16
+    assert (
+        data["detectors_enabled"] == ["lexicon", "off_platform", "ngram", "arc"] and len(data["digest"]) == 16
+    )
 
 
 def test_bad_profile_is_a_usage_error() -> None:

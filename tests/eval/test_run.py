@@ -108,3 +108,26 @@ def test_baseline_trains_on_train_split_and_reports_side_by_side(jsonl: Path, tm
     assert result.exit_code == 0, result.output
     assert "TF-IDF + LR baseline" in (out / "en-all.md").read_text("utf-8")
     assert json.loads((out / "en-all.json").read_text("utf-8"))["baseline"]["overall"]["all"]["n"] == 4
+
+
+def test_indicator_mode_scores_one_indicator_on_its_family_and_the_benign_rows() -> None:
+    from tipguard.eval.datasets import Row
+
+    rows = [
+        Row(
+            "hc",
+            "all",
+            "I am going to kill you and your whole family tonight.",
+            "threat_dir_h",
+            False,
+            "en",
+            "threat",
+        ),
+        Row("hc", "all", "Saying 'I will kill you' to someone is a crime.", "counter_quote_nh", True, "en"),
+        Row("hc", "all", "I hate all of them.", "derog_neg_emote_h", False, "en"),  # neither: left out
+    ]
+    result = evaluate(Analyzer(), "hc", rows, "test", indicator="CTL_THREAT")
+    assert result.overall.n == 2 and result.overall.positives == 1
+    assert not result.calibrated and "CTL_THREAT" in result.decision
+    plain = evaluate(Analyzer(), "hc", rows, "test")
+    assert plain.overall.n == 3 and plain.decision == "level >= medium"

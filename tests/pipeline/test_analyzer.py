@@ -34,8 +34,17 @@ RISKY = (
 )
 
 
-def test_default_profile_is_fast() -> None:
-    assert Analyzer().config.detector_names == ("lexicon", "off_platform")
+def test_default_profile_is_standard_with_the_calibrated_scorer() -> None:
+    analyzer = Analyzer()
+    assert analyzer.config.detector_names == ("lexicon", "off_platform", "ngram", "arc")
+    assert analyzer.scorer.calibrated and analyzer.analyze("hello").calibrated
+
+
+def test_fast_profile_keeps_the_interim_rule() -> None:
+    analyzer = Analyzer(profile="fast")
+    assert analyzer.config.detector_names == ("lexicon", "off_platform")
+    assert not analyzer.scorer.calibrated and not analyzer.analyze("hello").calibrated
+    assert Analyzer(profile="fast", scorer="calibrated").scorer.calibrated
 
 
 def test_config_from_env_file_and_kwargs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,7 +79,9 @@ def test_bad_config_is_a_config_error(kwargs: dict, message: str) -> None:
 
 
 def test_unknown_detector_lists_the_registered_ones() -> None:
-    with pytest.raises(UnknownDetectorError, match="registered: \\['lexicon', 'off_platform'\\]"):
+    with pytest.raises(
+        UnknownDetectorError, match="registered: \\['arc', 'lexicon', 'ngram', 'off_platform'\\]"
+    ):
         Analyzer(detectors=("lexicon", "nope"))
 
 

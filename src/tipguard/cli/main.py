@@ -230,7 +230,7 @@ def explain(text: str, profile: str | None, as_json: bool) -> None:
     pieces.append(text[pos:])
     click.echo("".join(pieces))
     click.echo()
-    note = "" if verdict.calibrated else " (interim rule, not calibrated)"
+    note = " (calibrated)" if verdict.calibrated else " (interim rule, not calibrated)"
     click.echo(
         f"risk {verdict.risk:.2f}  level {verdict.level.value}{note}  "
         f"language {verdict.language} ({verdict.language_confidence:.2f})"
@@ -329,10 +329,21 @@ def detectors(as_json: bool) -> None:
 @click.option("--config", type=click.Path(exists=True, dir_okay=False), default=None)
 @click.option(
     "--baseline",
-    "baseline_dir",
+    "baseline_dirs",
     type=click.Path(exists=True, file_okay=False),
+    multiple=True,
+    help="Also train and report the TF-IDF + LR baseline on this corpus folder (repeat for several).",
+)
+@click.option(
+    "--indicator",
     default=None,
-    help="Also train and report the TF-IDF + LR baseline on this corpus folder (needs scikit-learn).",
+    help="Measure whether this indicator (code or prefix, e.g. CTL_THREAT) fires, not the level.",
+)
+@click.option(
+    "--positive-family",
+    default="threat",
+    show_default=True,
+    help="With --indicator: rows of this family are the positives; benign rows the negatives.",
 )
 def eval_command(
     datasets: tuple[str, ...],
@@ -340,7 +351,9 @@ def eval_command(
     out_dir: str,
     profile: str | None,
     config: str | None,
-    baseline_dir: str | None,
+    baseline_dirs: tuple[str, ...],
+    indicator: str | None,
+    positive_family: str,
 ) -> None:
     """Evaluate on public sets by name or JSONL files (text, label[, language, family, kind]).
 
@@ -353,16 +366,18 @@ def eval_command(
 
     analyzer = _analyzer(profile, config, None)
     command = "tipguard eval " + " ".join(datasets) + f" --split {split}"
+    if indicator is not None:
+        command += f" --indicator {indicator} --positive-family {positive_family}"
     baseline = None
-    if baseline_dir is not None:
+    if baseline_dirs:
         from tipguard.eval.baseline import train_baseline
 
         try:
-            baseline = train_baseline(Path(baseline_dir))
+            baseline = train_baseline([Path(d) for d in baseline_dirs])
         except (ImportError, ValueError) as exc:
             click.echo(f"tipguard: baseline: {exc}", err=True)
             raise SystemExit(ExitCode.CONFIG) from None
-        command += f" --baseline {baseline_dir}"
+        command += "".join(f" --baseline {d}" for d in baseline_dirs)
     for name in datasets:
         try:
             label, rows = load_dataset(name, split)
@@ -372,7 +387,17 @@ def eval_command(
         if not rows:
             click.echo(f"tipguard: {name} has no rows in split {split}", err=True)
             raise SystemExit(ExitCode.IO)
-        result = evaluate(analyzer, label, rows, split, baseline=baseline)
+        if indicator is not None:
+            label = f"{label}-{indicator.lower().replace('_', '-')}"
+        result = evaluate(
+            analyzer,
+            label,
+            rows,
+            split,
+            baseline=baseline,
+            indicator=indicator,
+            positive_family=positive_family,
+        )
         paths = write_report(result, Path(out_dir), command)
         m = result.overall
         click.echo(

@@ -15,7 +15,7 @@ from tipguard.lexicons.cases import all_cases
 from tipguard.lexicons.loader import available_languages
 from tipguard.pipeline.prepared import PreparedItem
 from tipguard.results import Finding
-from tipguard.taxonomy.codes import Family, codes_in
+from tipguard.taxonomy.codes import WHOLE_TEXT_CODES, Family, codes_in
 
 
 class LexiconDetector(Detector):
@@ -23,8 +23,10 @@ class LexiconDetector(Detector):
 
     name: ClassVar[str] = "lexicon"
     version: ClassVar[str] = "1"
-    indicators: ClassVar[tuple[str, ...]] = (
-        codes_in(Family.RECRUITMENT) + codes_in(Family.CONTROL) + codes_in(Family.ADVERT)
+    indicators: ClassVar[tuple[str, ...]] = tuple(
+        c
+        for c in codes_in(Family.RECRUITMENT) + codes_in(Family.CONTROL) + codes_in(Family.ADVERT)
+        if c not in WHOLE_TEXT_CODES
     )
     requires: ClassVar[tuple[str, ...]] = ("lexicon",)
     description: ClassVar[str] = (

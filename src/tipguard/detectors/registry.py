@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from importlib.metadata import entry_points
 
+from tipguard.detectors.arc import ArcDetector
 from tipguard.detectors.base import Detector
+from tipguard.detectors.learned import NgramDetector
 from tipguard.detectors.lexicon import LexiconDetector
 from tipguard.detectors.off_platform import OffPlatformDetector
 from tipguard.errors import ConfigError, UnknownDetectorError
 
-BUILTIN: tuple[type[Detector], ...] = (LexiconDetector, OffPlatformDetector)
+BUILTIN: tuple[type[Detector], ...] = (LexiconDetector, OffPlatformDetector, NgramDetector, ArcDetector)
 ENTRY_POINT_GROUP = "tipguard.detectors"
 
 

@@ -70,19 +70,22 @@ def _best_threshold(labels: Sequence[int], probs: Sequence[float]) -> float:
     return (best + float(below.max())) / 2 if below.size else best
 
 
-def train_baseline(directory: Path) -> Baseline:
-    """Fit on the canonical ``train`` rows of the corpus; threshold from ``validation`` rows."""
+def train_baseline(directory: Path | Sequence[Path]) -> Baseline:
+    """Fit on the canonical ``train`` rows of the corpus folder(s); threshold from ``validation``
+    rows. Give the same folders the shipped models train on (``corpora/train`` and
+    ``corpora/everyday``) so the comparison is like for like."""
     try:
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
     except ImportError:
         raise ImportError("the baseline needs scikit-learn: pip install 'tipguard[train]'") from None
-    rows = corpus_rows(directory)
+    directories = [directory] if isinstance(directory, Path) else list(directory)
+    rows = [row for d in directories for row in corpus_rows(d)]
     train = [(t, y) for t, y in rows if canonical_split(t) == "train"]
     valid = [(t, y) for t, y in rows if canonical_split(t) == "validation"]
     if len({y for _, y in train}) < 2:
-        raise ValueError(f"the corpus in {directory} needs positives and negatives in its train split")
+        raise ValueError(f"the corpus in {directories} needs positives and negatives in its train split")
     pipeline = make_pipeline(
         TfidfVectorizer(
             analyzer="char_wb", ngram_range=(1, 5), min_df=2, sublinear_tf=True, max_features=300_000

@@ -86,12 +86,16 @@ def write_report(result: EvalResult, out_dir: Path, command: str) -> list[Path]:
     stem = f"{result.dataset}-{result.split}"
     plots = _plots(result, out_dir, stem)
     m = result.overall
-    calib = "calibrated" if result.calibrated else "NOT calibrated (interim rule): ECE is shown as a baseline"
+    calib = (
+        "calibrated"
+        if result.calibrated
+        else "NOT calibrated (interim rule or indicator scores): ECE is shown as a baseline"
+    )
     lines = [
         f"# Evaluation: {result.dataset} ({result.split})",
         "",
         f"Command: `{command}`. tipguard {result.version}, config {result.config_hash}, "
-        f"data set hash {result.dataset_hash}. Decision: level >= `medium`.",
+        f"data set hash {result.dataset_hash}. Decision: {result.decision}.",
         "",
         "| items | positives | precision | recall | F1 | FPR | PR-AUC | ECE | items/s | errors |",
         "|---|---|---|---|---|---|---|---|---|---|",

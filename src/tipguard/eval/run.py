@@ -31,6 +31,7 @@ from tipguard.eval.metrics import (
     expected_calibration_error,
     reliability,
 )
+from tipguard.items import Conversation, ConversationMessage, Item, Message
 from tipguard.langid import TARGET_LANGUAGES
 from tipguard.pipeline.analyzer import Analyzer
 from tipguard.results import Level
@@ -60,6 +61,8 @@ class EvalResult:
     errors: int
     baseline: dict[str, dict[str, BinaryMetrics]] | None = None
     """The TF-IDF baseline on the same rows: ``overall``, and by ``language`` and ``group``."""
+    decision: str = "level >= medium"
+    """What counts as flagged: the item's level, or one indicator firing (``indicator CTL_THREAT*``)."""
     labels: tuple[int, ...] = field(repr=False, default=())
     risks: tuple[float, ...] = field(repr=False, default=())
 
@@ -78,12 +81,21 @@ def load_jsonl_set(path: Path, split: Split | None) -> list[Row]:
         if not line.strip():
             continue
         obj = json.loads(line)
+        messages: tuple[str, ...] = ()
+        if isinstance(obj, dict) and isinstance(obj.get("messages"), list):  # a conversation
+            messages = tuple(
+                str(m.get("text", "")) if isinstance(m, dict) else str(m) for m in obj["messages"]
+            )
+            obj["text"] = "\n".join(messages)
+            obj.setdefault("kind", "conversation")
         if (
             not isinstance(obj, dict)
             or not isinstance(obj.get("text"), str)
             or obj.get("label") not in (0, 1)
         ):
-            raise ValueError(f"{path.name} line {n}: needs a string `text` and `label` 0 or 1")
+            raise ValueError(
+                f"{path.name} line {n}: needs a string `text` (or `messages`) and `label` 0 or 1"
+            )
         if split is not None and canonical_split(obj["text"]) != split:
             continue
         language = obj.get("language") or (path.stem if path.stem in TARGET_LANGUAGES else "")
@@ -97,6 +109,7 @@ def load_jsonl_set(path: Path, split: Split | None) -> list[Row]:
                 language,
                 obj.get("family", ""),
                 obj.get("kind", ""),
+                messages,
             )
         )
     return rows
@@ -113,10 +126,20 @@ def load_dataset(name: str, split: str) -> tuple[str, list[Row]]:
         if files:
             return path.name, [row for f in files for row in load_jsonl_set(f, chosen)]
     if path.suffix in (".jsonl", ".json") and path.exists():
-        return path.stem, load_jsonl_set(path, chosen)
+        stem = path.stem  # `conversations/test.jsonl` must not overwrite the `test/` folder's report
+        label = f"{path.parent.name}-{stem}" if stem in ("train", "validation", "test") else stem
+        return label, load_jsonl_set(path, chosen)
     raise ValueError(
         f"unknown data set {name!r}: a JSONL file, a folder of them, or one of {sorted(LOADERS)}"
     )
+
+
+def _item_of(row: Row) -> Item:
+    """A conversation row becomes a Conversation (one message if the set has no boundaries)."""
+    if row.kind != "conversation":
+        return Message(row.text)
+    texts = row.messages or (row.text,)
+    return Conversation(tuple(ConversationMessage(t) for t in texts))
 
 
 def dataset_hash(rows: Sequence[Row]) -> str:
@@ -135,8 +158,18 @@ def evaluate(
     split: str,
     batch_size: int = 512,
     baseline: Baseline | None = None,
+    indicator: str | None = None,
+    positive_family: str = "threat",
 ) -> EvalResult:
-    """Analyze every row and measure the decisions and the risk scores."""
+    """Analyze every row and measure the decisions and the risk scores.
+
+    With ``indicator`` (a code or a code prefix such as ``CTL_THREAT``) the question is whether
+    that indicator fires, not the item's level: positives are the rows of ``positive_family``
+    (e.g. HateCheck's threat cases), negatives the benign rows (its non-hateful cases, which
+    share the vocabulary); other rows (hateful but not threatening) are left out.
+    """
+    if indicator is not None:
+        rows = [r for r in rows if r.family == positive_family or r.benign]
     analyzer.load()
     labels: list[int] = []
     risks: list[float] = []
@@ -149,11 +182,17 @@ def evaluate(
     start = time.perf_counter()
     for i in range(0, len(rows), batch_size):
         chunk = rows[i : i + batch_size]
-        for r, v in zip(chunk, analyzer.analyze_batch([r.text for r in chunk]), strict=True):
+        for r, v in zip(chunk, analyzer.analyze_batch([_item_of(r) for r in chunk]), strict=True):
             k = len(labels)
-            labels.append(0 if r.benign else 1)
-            risks.append(v.risk)
-            flags.append(v.level >= Level.MEDIUM)
+            if indicator is None:
+                labels.append(0 if r.benign else 1)
+                risks.append(v.risk)
+                flags.append(v.level >= Level.MEDIUM)
+            else:
+                labels.append(int(r.family == positive_family))
+                hits = [f.score for f in v.findings if f.indicator.startswith(indicator)]
+                risks.append(max(hits, default=0.0))
+                flags.append(bool(hits))
             errors += v.error is not None
             groups["language"][r.language or v.language].append(k)
             groups["group"][f"{r.subset}/{r.label}"].append(k)
@@ -161,7 +200,7 @@ def evaluate(
                 groups["family"][r.family].append(k)
             if r.kind:
                 groups["kind"][r.kind].append(k)
-            if v.level >= Level.MEDIUM:
+            if flags[k]:
                 for f in v.findings:
                     fired[f.indicator] += 1
     elapsed = time.perf_counter() - start
@@ -195,7 +234,7 @@ def evaluate(
         version=tipguard.__version__,
         overall=binary_metrics(labels, flags, risks),
         ece=expected_calibration_error(labels, risks),
-        calibrated=analyzer.scorer.calibrated,
+        calibrated=analyzer.scorer.calibrated and indicator is None,
         reliability=tuple(reliability(labels, risks)),
         by_language={k: metrics_of(v) for k, v in sorted(groups["language"].items())},
         by_family={k: metrics_of(v) for k, v in sorted(groups["family"].items())},
@@ -205,6 +244,9 @@ def evaluate(
         throughput=len(rows) / elapsed if elapsed > 0 else 0.0,
         errors=errors,
         baseline=baseline_metrics,
+        decision="level >= medium"
+        if indicator is None
+        else f"indicator {indicator}* fires; positives: {positive_family} rows, negatives: benign rows",
         labels=tuple(labels),
         risks=tuple(risks),
     )

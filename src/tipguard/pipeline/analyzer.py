@@ -33,7 +33,8 @@ from tipguard.lexicons.matcher import LexiconIndex, matching_view
 from tipguard.normalize.text import normalize
 from tipguard.pipeline.prepared import PreparedItem
 from tipguard.results import DetectorFailure, Finding, ItemError, Level, Span, Verdict
-from tipguard.scoring.interim import InterimScorer, level_for
+from tipguard.scoring.calibrated import CalibratedScorer, packaged_scorer
+from tipguard.scoring.interim import InterimScorer
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,7 @@ class Analyzer:
     Example::
 
         from tipguard import Analyzer
-        analyzer = Analyzer()                      # the `fast` profile
+        analyzer = Analyzer()                      # the `standard` profile
         verdict = analyzer.analyze("Free flight to Dubai, no experience, pay the visa fee first")
         print(verdict.level, [f.indicator for f in verdict.findings])
     """
@@ -57,7 +58,9 @@ class Analyzer:
             config = AnalyzerConfig.model_validate(config.model_dump())
         self.config = config
         self.detectors: tuple[Detector, ...] = tuple(create(n) for n in config.detector_names)
-        self.scorer = InterimScorer()
+        self.scorer: InterimScorer | CalibratedScorer = (
+            packaged_scorer() if config.scorer_name == "calibrated" else InterimScorer()
+        )
         self._langid = LanguageIdentifier(config.min_language_confidence, config.language_second_vote)
         self._index: LexiconIndex | None = None
         self._load_lock = threading.Lock()
@@ -145,9 +148,10 @@ class Analyzer:
         failures: list[list[DetectorFailure]] = [[] for _ in prepared]
         for detector in self.detectors:
             eligible = [k for k, p in enumerate(prepared) if p.kind in detector.item_kinds]
-            for k, p in enumerate(prepared):
-                if p.kind not in detector.item_kinds:
-                    failures[k].append(DetectorFailure(detector.id, f"does not accept {p.kind}", True))
+            if self.config.detectors is not None:  # named explicitly: say where it could not run
+                for k, p in enumerate(prepared):
+                    if p.kind not in detector.item_kinds:
+                        failures[k].append(DetectorFailure(detector.id, f"does not accept {p.kind}", True))
             if not eligible:
                 continue
             try:
@@ -185,7 +189,7 @@ class Analyzer:
             language=p.language,
             language_confidence=p.language_confidence,
             risk=risk,
-            level=level_for(risk),
+            level=self.scorer.level(risk),
             findings=tuple(findings),
             failures=tuple(failures),
             calibrated=self.scorer.calibrated,

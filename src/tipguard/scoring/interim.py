@@ -45,6 +45,10 @@ class InterimScorer:
     calibrated = False
     name = "interim@1"
 
+    def level(self, risk: float) -> Level:
+        """The fixed band of a risk."""
+        return level_for(risk)
+
     def risk(self, findings: Sequence[Finding]) -> float:
         """Combine findings by the rule in the module docstring."""
         best: dict[str, float] = {}

@@ -89,6 +89,27 @@ _GEN, _TR, _SYN, _AUTO = C.GENERATED_CONTENT, C.TRANSLATION, C.SYNTHETIC_MEDIA, 
 _INDICATORS: tuple[IndicatorInfo, ...] = (
     # recruitment lures
     IndicatorInfo(
+        "REC_LURE",
+        Family.RECRUITMENT,
+        "Reads as a deceptive recruitment lure as a whole (learned model, no single phrase)",
+        (A.RECRUITMENT,),
+        (M.DECEPTION,),
+        (),
+        (_GEN, _TR),
+        "false promises",
+    ),
+    IndicatorInfo(
+        "REC_GROOMING_ARC",
+        Family.RECRUITMENT,
+        "A conversation follows the arc of grooming or recruitment (trust, offer, secrecy, "
+        "off-platform, documents or photos, debt, threats)",
+        (A.RECRUITMENT,),
+        (M.DECEPTION, M.ABUSE_OF_VULNERABILITY),
+        (),
+        (_GEN, _AUTO),
+        "psychological abuse",
+    ),
+    IndicatorInfo(
         "REC_HIGH_PAY",
         Family.RECRUITMENT,
         "Pay or benefits too good to be true for the work offered",
@@ -226,6 +247,16 @@ _INDICATORS: tuple[IndicatorInfo, ...] = (
     ),
     # control and coercion
     IndicatorInfo(
+        "CTL_COERCION",
+        Family.CONTROL,
+        "Reads as coercion or control of a person as a whole (learned model, no single phrase)",
+        (A.HARBOURING,),
+        (M.COERCION,),
+        (),
+        (_TR,),
+        "psychological abuse",
+    ),
+    IndicatorInfo(
         "CTL_THREAT_PERSON",
         Family.CONTROL,
         "Threat of violence or harm against the person",
@@ -326,6 +357,15 @@ _INDICATORS: tuple[IndicatorInfo, ...] = (
         "psychological abuse",
     ),
     # exploitation adverts
+    IndicatorInfo(
+        "ADV_EXPLOITATION",
+        Family.ADVERT,
+        "Reads as an exploitation advert as a whole (learned model, no single phrase)",
+        (A.HARBOURING,),
+        (),
+        (P.SEXUAL_EXPLOITATION,),
+        (_GEN,),
+    ),
     IndicatorInfo(
         "ADV_SEXUAL_SERVICE",
         Family.ADVERT,
@@ -496,6 +536,9 @@ _INDICATORS: tuple[IndicatorInfo, ...] = (
 )
 
 INDICATORS: dict[str, IndicatorInfo] = {info.code: info for info in _INDICATORS}
+
+WHOLE_TEXT_CODES: tuple[str, ...] = ("REC_LURE", "CTL_COERCION", "ADV_EXPLOITATION", "REC_GROOMING_ARC")
+"""Judgements of a whole text or conversation by a learned model; no phrase lexicon emits them."""
 
 _PREFIX_FAMILY = {
     "REC": Family.RECRUITMENT,
