@@ -45,8 +45,12 @@ SCORER_OUT = ROOT / "src" / "tipguard" / "scoring" / "data" / "scorer.json"
 METRICS_OUT = ROOT / "training" / "metrics.json"
 N_FOLDS = 5
 HATECHECK_TRAIN = 9000
+HATECHECK_RISK_NEGATIVES = 6000
+"""Of those, rows that are also negatives for the risk and family heads: ordinary sentences in
+11 languages that are not trafficking (hateful or not), so the n-grams learn what generic text
+looks like and stay calm on it."""
 """HateCheck rows (a third of them threats) that train the threat head; the rest add little."""
-C_GRID = (8.0, 32.0, 128.0)
+C_GRID = (2.0, 8.0, 32.0, 128.0)
 RISK_RECALL = 0.98
 """The ``risk`` floor: the highest score that keeps this share of validation positives."""
 PROXY_FPR = 0.008
@@ -150,13 +154,26 @@ def place_medium(
 
 
 def bands_for(medium: float) -> dict[str, float]:
-    """The other bands follow from ``medium`` (documented in ``scoring/calibrated.py``)."""
+    """The other bands follow from ``medium`` (documented in ``scoring/calibrated.py``): ``low``
+    is half of it; ``high`` and ``critical`` split the rest of the range in thirds, and are at
+    least 0.8 and 0.95."""
     return {
-        "critical": max(0.95, medium),
-        "high": max(0.8, medium),
+        "critical": round(max(0.95, medium + 2 * (1 - medium) / 3), 3),
+        "high": round(max(0.8, medium + (1 - medium) / 3), 3),
         "medium": medium,
         "low": round(medium / 2, 3),
     }
+
+
+def f1_under_everyday_cap(
+    p: np.ndarray, y: np.ndarray, corpus_rows: np.ndarray, everyday: np.ndarray
+) -> float:
+    """Model choice: corpus F1 at the lowest threshold that flags at most 1% of the project's
+    own everyday validation messages, so a model that is sharp on the corpus but jumpy on
+    ordinary traffic loses."""
+    ordinary = np.sort(p[everyday])
+    t = float(ordinary[int(np.ceil(0.99 * len(ordinary))) - 1]) + 1e-6 if ordinary.size else 0.5
+    return f1_at(y[corpus_rows], p[corpus_rows], t)
 
 
 def fold_of(text: str) -> int:
@@ -169,7 +186,7 @@ def main() -> int:
     log("loading rows")
     train = corpus("train") + thai_benign("train", 800)
     hc_train = hatecheck("train", HATECHECK_TRAIN)
-    hc_sample = {r.text for r in hatecheck("train", 2000)}
+    hc_sample = {r.text for r in hatecheck("train", HATECHECK_RISK_NEGATIVES)}
     train += [
         Example(
             r.text, 0, r.source + "-sample" if r.text in hc_sample else r.source, r.language, "", r.threat
@@ -186,6 +203,7 @@ def main() -> int:
     X_train, X_val, X_hc_val = feats(train), feats(val), feats(hc_val)
     y_val = np.asarray([r.label for r in val])
     corpus_val = np.asarray([r.source.startswith("corpus") for r in val])
+    everyday_val = np.asarray([r.source in ("corpus-everyday", "thai-sms-scam") for r in val])
     all_rows = np.ones(len(train), dtype=bool)
 
     # 1. regularisation by validation F1 of the risk head on the corpus
@@ -193,8 +211,8 @@ def main() -> int:
     for c in C_GRID:
         w, b = fit_heads(X_train, train, all_rows, c)
         p = predict(X_val, w, b)[:, 0]
-        scores[c] = best_f1_threshold(y_val[corpus_val], p[corpus_val])[1]
-        log(f"C={c}: validation F1 (risk head, corpus) {scores[c]:.3f}")
+        scores[c] = f1_under_everyday_cap(p, y_val, corpus_val, everyday_val)
+        log(f"C={c}: validation F1 (risk head, corpus, everyday rows <= 1% flagged) {scores[c]:.3f}")
     c_best = max(C_GRID, key=lambda c: (scores[c], -c))
     weights, bias = fit_heads(X_train, train, all_rows, c_best)
     p_val = predict(X_val, weights, bias)

@@ -13,7 +13,7 @@ stated mix, which the model card gives.
 Levels come with the weights, chosen on validation only (see the model card):
 ``medium`` is the lowest risk at which everyday benign validation messages of every proxy set
 stay under 1% flagged and F1 on the corpus is best; ``low`` is half of it; ``high`` and
-``critical`` are risks of at least 0.8 and 0.95.
+``critical`` split the range above ``medium`` in thirds and are at least 0.8 and 0.95.
 
 Conversations: the arc detector's finding is a probability calibrated on its own (out-of-fold
 on the training conversations); the risk of a conversation is the larger of the two.
