@@ -26,11 +26,7 @@ from tipguard.scoring.interim import InterimScorer
 from tipguard.taxonomy.codes import INDICATORS
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "registry.json"
-KNOWN_WEAK: dict[tuple[str, str], str] = {
-    ("ngram", "my"): "the n-gram tier alone catches 23 of 26 Burmese lexicon cases (0.88): its "
-    "floor comes from validation recall, not from these cases; the lexicon catches all 26. "
-    "Listed so the gap stays visible; the test fails once it closes, to drop this entry.",
-}
+KNOWN_WEAK: dict[tuple[str, str], str] = {}
 """(detector, language) pairs measured below the per-language contract, with the reason."""
 _LANGID = LanguageIdentifier()
 
