@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tipguard import Message
+from tipguard import Conversation, ConversationMessage, Message
 from tipguard.config import PROFILES, load_config
 from tipguard.detectors.base import Detector, Example
 from tipguard.detectors.registry import registered
@@ -26,18 +26,32 @@ from tipguard.scoring.interim import InterimScorer
 from tipguard.taxonomy.codes import INDICATORS
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "registry.json"
-KNOWN_WEAK: dict[tuple[str, str], str] = {}
+_ARC_ONE_MESSAGE = (
+    "the arc model, given a look-alike as a one-message conversation, reaches `medium` on 3-4 of "
+    "21-34 cases (awareness and news texts that describe a whole lure): it was trained on real "
+    "multi-message conversations only. Listed so the gap stays visible."
+)
+KNOWN_WEAK: dict[tuple[str, str], str] = {
+    ("arc", "ar"): _ARC_ONE_MESSAGE,
+    ("arc", "id"): _ARC_ONE_MESSAGE,
+    ("arc", "pt"): _ARC_ONE_MESSAGE,
+    ("arc", "tl"): _ARC_ONE_MESSAGE,
+}
 """(detector, language) pairs measured below the per-language contract, with the reason."""
 _LANGID = LanguageIdentifier()
 
 
-def prepare(text: str) -> PreparedItem:
-    """Prepare without the analyzer's input checks, so detectors see blank text too."""
+def prepare(text: str, detector: Detector | None = None) -> PreparedItem:
+    """Prepare without the analyzer's input checks, so detectors see blank text too. A detector
+    that reads only conversations gets the text as a one-message conversation."""
     n = normalize(text)
     view, offsets = matching_view(n.text)
     guess = _LANGID.identify(text)
+    item: Message | Conversation = Message(text)
+    if detector is not None and ItemKind.MESSAGE not in detector.item_kinds:
+        item = Conversation((ConversationMessage(text),))
     return PreparedItem(
-        Message(text), text, n, view, offsets, guess.language, guess.confidence, build_index().scan(view)
+        item, text, n, view, offsets, guess.language, guess.confidence, build_index().scan(view)
     )
 
 
@@ -76,11 +90,11 @@ def test_registry_matches_the_golden_snapshot() -> None:
 
 def test_empty_batch_and_blank_text(detector: Detector) -> None:
     assert detector.detect([]) == []
-    assert detector.detect([prepare(""), prepare("   \n")]) == [[], []]
+    assert detector.detect([prepare("", detector), prepare("   \n", detector)]) == [[], []]
 
 
 def test_findings_are_well_formed(detector: Detector, examples: list[Example]) -> None:
-    batch = [prepare(e.text) for e in examples]
+    batch = [prepare(e.text, detector) for e in examples]
     for item, findings in zip(batch, detector.detect(batch), strict=True):
         for f in findings:
             assert f.indicator in detector.indicators
@@ -95,14 +109,14 @@ def test_findings_are_well_formed(detector: Detector, examples: list[Example]) -
 
 def test_batch_equals_singles_and_is_deterministic(detector: Detector, examples: list[Example]) -> None:
     sample = examples[:: max(1, len(examples) // 60)]
-    batch = [prepare(e.text) for e in sample]
+    batch = [prepare(e.text, detector) for e in sample]
     together = detector.detect(batch)
     assert together == [detector.detect([p])[0] for p in batch]
     assert together == detector.detect(batch)
 
 
 def test_thread_safe(detector: Detector, examples: list[Example]) -> None:
-    batch = [prepare(e.text) for e in examples[:40]]
+    batch = [prepare(e.text, detector) for e in examples[:40]]
     expected = detector.detect(batch)
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: detector.detect(batch), range(8)))
@@ -122,7 +136,7 @@ def test_positive_examples_fire_and_look_alikes_stay_quiet(
     } or {"interim": None}
     judges = [InterimScorer() if name == "interim" else packaged_scorer() for name in scorers]
     stats: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # hit, pos, loud, benign
-    batch = [prepare(e.text) for e in examples]
+    batch = [prepare(e.text, detector) for e in examples]
     for ex, findings in zip(examples, detector.detect(batch), strict=True):
         row = stats[ex.language]
         if ex.expect:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
@@ -70,8 +71,10 @@ def test_a_long_conversation_is_fine() -> None:
 
 def test_unsegmented_chat_is_windowed() -> None:
     text = " ".join(DANGEROUS)
-    pieces = windows(text)
-    assert " ".join(pieces) == " ".join(text.split()) and len(pieces) > 1
+    spans = windows(text)
+    assert len(spans) > 1 and spans[0][0] == 0 and spans[-1][1] == len(text)
+    assert " ".join(text[s:e] for s, e in spans).split() == text.split()
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
     verdict = Analyzer().analyze(conv([text]))
     for f in verdict.findings:
         for s in f.spans:

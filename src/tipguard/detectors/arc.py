@@ -15,8 +15,16 @@ from typing import ClassVar
 from tipguard.detectors.base import Detector, Example
 from tipguard.detectors.learned import MODEL_NAME as LURE_MODEL
 from tipguard.items import Conversation, ItemKind
+from tipguard.lexicons.cases import all_cases
 from tipguard.models.ngram import NgramModel, packaged_model
-from tipguard.models.stages import STAGE_ON, STAGES, StageModel, packaged_stage_model, windows
+from tipguard.models.stages import (
+    STAGE_ON,
+    STAGES,
+    WINDOW_WORDS,
+    StageModel,
+    packaged_stage_model,
+    windows,
+)
 from tipguard.normalize.text import normalize
 from tipguard.pipeline.prepared import PreparedItem
 from tipguard.results import Evidence, Finding, Span
@@ -60,11 +68,15 @@ class ArcDetector(Detector):
         _ = self.model, self._lure
 
     def examples(self) -> Sequence[Example]:
-        """Conversation arcs cannot be written as single examples; the contract's per-language
-        example check runs on single texts, so this detector gives it one benign text per
-        language it declares (a lone message never has an arc). Its quality is measured on the
-        held-out conversations (``tipguard eval corpora/conversations/test.jsonl``)."""
-        return [Example("Hi, how are you? See you tomorrow at the market.", "en", ())]
+        """Benign look-alikes only: the packaged cases' look-alikes in every language the model
+        was trained on (the contract wraps each as a one-message conversation, which must not
+        read as an arc). Dangerous arcs need whole conversations; they are measured on the
+        held-out ones (``tipguard eval corpora/conversations/test.jsonl``) and in
+        ``tests/detectors/test_arc.py``."""
+        langs = set(self.languages)
+        return [
+            Example(c.text, c.language, ()) for c in all_cases() if not c.is_positive and c.language in langs
+        ]
 
     def detect(self, batch: Sequence[PreparedItem]) -> list[list[Finding]]:
         """One finding at most per conversation."""
@@ -77,19 +89,9 @@ class ArcDetector(Detector):
             texts = [m.text for m in conv.messages]
             offsets = list(conv.message_offsets())
             spans_of = [(o, o + len(t)) for o, t in zip(offsets, texts, strict=True)]
-            if len(texts) == 1 and len(texts[0].split()) > 2 * 14:
-                pieces = windows(texts[0])
-                texts, spans_of, pos = pieces, [], 0
-                for piece in pieces:  # windows keep word order: locate each in the original
-                    first = piece.split()[0]
-                    start = conv.messages[0].text.find(first, pos)
-                    start = max(start, pos)
-                    end = start
-                    for word in piece.split():
-                        found = conv.messages[0].text.find(word, end)
-                        end = found + len(word) if found >= 0 else end
-                    spans_of.append((start, max(end, start)))
-                    pos = max(end, start)
+            if len(texts) == 1 and len(texts[0].split()) > 2 * WINDOW_WORDS:
+                spans_of = windows(texts[0])  # the only message starts at offset 0
+                texts = [texts[0][s:e] for s, e in spans_of]
             normalized = [normalize(t).text for t in texts]
             probs = self.model.stage_probabilities(normalized)
             lure = self._lure.probabilities(normalized)[:, self._lure.head("risk")]

@@ -42,41 +42,46 @@ def _plots(result: EvalResult, out_dir: Path, stem: str) -> list[str]:
     except ImportError:
         return []
     written = []
+
+    def save(name: str, xs: list[float], ys: list[float], diagonal: bool, **labels: str) -> None:
+        fig, ax = plt.subplots(figsize=(4.5, 4))
+        if diagonal:
+            ax.plot([0, 1], [0, 1], linestyle=":", color="grey")
+            ax.plot(xs, ys, marker="o")
+        else:
+            ax.step(xs, ys, where="post")
+        ax.set(xlim=(0, 1), ylim=(0, 1.02), **labels)
+        fig.tight_layout()
+        fig.savefig(out_dir / f"{stem}-{name}.png", dpi=110)
+        plt.close(fig)
+        written.append(f"{stem}-{name}.png")
+
     if 0 < result.overall.positives < result.overall.n:
         recall, precision = pr_curve(result.labels, result.risks)
-        fig, ax = plt.subplots(figsize=(4.5, 4))
-        ax.step(recall, precision, where="post")
-        ax.set(
+        save(
+            "pr",
+            list(recall),
+            list(precision),
+            False,
             xlabel="recall",
             ylabel="precision",
-            xlim=(0, 1),
-            ylim=(0, 1.02),
             title=f"{result.dataset}: PR (AP {_fmt(result.overall.average_precision)})",
         )
-        fig.tight_layout()
-        fig.savefig(out_dir / f"{stem}-pr.png", dpi=110)
-        plt.close(fig)
-        written.append(f"{stem}-pr.png")
     points = [
         (b.mean_risk, b.positive_rate)
         for b in result.reliability
         if b.mean_risk is not None and b.positive_rate is not None
     ]
     if points:
-        fig, ax = plt.subplots(figsize=(4.5, 4))
-        ax.plot([0, 1], [0, 1], linestyle=":", color="grey")
-        ax.plot([x for x, _ in points], [y for _, y in points], marker="o")
-        ax.set(
+        save(
+            "reliability",
+            [x for x, _ in points],
+            [y for _, y in points],
+            True,
             xlabel="mean risk in bin",
             ylabel="observed positive rate",
-            xlim=(0, 1),
-            ylim=(0, 1),
             title=f"{result.dataset}: reliability (ECE {_fmt(result.ece)})",
         )
-        fig.tight_layout()
-        fig.savefig(out_dir / f"{stem}-reliability.png", dpi=110)
-        plt.close(fig)
-        written.append(f"{stem}-reliability.png")
     return written
 
 

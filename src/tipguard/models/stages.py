@@ -14,6 +14,7 @@ A chat that arrives without message boundaries (one long text) is cut into windo
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,10 +53,13 @@ WINDOW_WORDS = 14
 STAGE_ON = 0.5
 
 
-def windows(text: str, size: int = WINDOW_WORDS) -> list[str]:
-    """Cut an unsegmented chat into pseudo-messages of ``size`` words."""
-    words = text.split()
-    return [" ".join(words[i : i + size]) for i in range(0, len(words), size)] or [text]
+_WORD = re.compile(r"\S+")
+
+
+def windows(text: str, size: int = WINDOW_WORDS) -> list[tuple[int, int]]:
+    """Cut an unsegmented chat into pseudo-messages of ``size`` words: their spans in ``text``."""
+    words = [m.span() for m in _WORD.finditer(text)]
+    return [(words[i][0], words[min(i + size, len(words)) - 1][1]) for i in range(0, len(words), size)]
 
 
 def arc_features(probs: np.ndarray, lure: np.ndarray) -> list[float]:
