@@ -16,6 +16,23 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAIN = sorted((ROOT / "corpora" / "train").glob("*.jsonl"))
 TEST = sorted((ROOT / "corpora" / "test").glob("*.jsonl"))
 EVERYDAY = sorted((ROOT / "corpora" / "everyday").glob("*.jsonl"))
+GENERAL = sorted((ROOT / "corpora" / "general").glob("*.jsonl"))
+INTERPERSONAL = sorted((ROOT / "corpora" / "interpersonal").glob("*.jsonl"))
+LONGADS = sorted((ROOT / "corpora" / "longads").glob("*.jsonl"))
+GUARD = sorted((ROOT / "corpora" / "guard").glob("*.jsonl"))
+REGISTERS = {
+    "chat",
+    "sms",
+    "social_post",
+    "forum_comment",
+    "news_snippet",
+    "review",
+    "notification",
+    "classified_ad",
+    "email",
+    "blog",
+    "qa",
+}
 CONVERSATIONS = ROOT / "corpora" / "conversations"
 FAMILIES = {"recruitment", "control", "off_platform", "advert"}
 KINDS = {"awareness", "news", "research", "honest_recruitment", "support", "family", "commerce"}
@@ -62,6 +79,39 @@ def test_everyday_files_cover_every_language_and_are_benign() -> None:
         assert all(r["label"] == 0 and r["kind"] == "everyday" and r["text"].strip() for r in rows)
 
 
+def test_general_files_cover_every_language_and_are_benign() -> None:
+    assert {p.stem for p in GENERAL} == set(TARGET_LANGUAGES)
+    for path in GENERAL:
+        rows = _rows(path)
+        assert len(rows) >= 150, path.stem
+        assert all(r["label"] == 0 and r["kind"] == "general" and r["text"].strip() for r in rows)
+        assert all(r["register"] in REGISTERS for r in rows), path.stem
+        keys = [_key(r["text"]) for r in rows]
+        assert len(set(keys)) == len(keys), f"duplicate texts in {path.stem}"
+
+
+def test_interpersonal_files_cover_every_language_and_are_benign() -> None:
+    assert {p.stem for p in INTERPERSONAL} == set(TARGET_LANGUAGES)
+    for path in INTERPERSONAL:
+        rows = _rows(path)
+        assert len(rows) >= 80, path.stem
+        assert all(r["label"] == 0 and r["kind"] == "interpersonal" and r["text"].strip() for r in rows)
+        assert len({_key(r["text"]) for r in rows}) == len(rows), f"duplicate texts in {path.stem}"
+
+
+def test_long_advert_files_pair_lures_with_honest_look_alikes() -> None:
+    assert {p.stem for p in LONGADS} == set(TARGET_LANGUAGES)
+    for path in LONGADS:
+        rows = _rows(path)
+        lures = [r for r in rows if r["label"] == 1]
+        honest = [r for r in rows if r["label"] == 0]
+        assert len(lures) >= 10 and len(honest) >= 10, path.stem
+        assert all(r["family"] == "recruitment" and r["kind"] == "polished_lure" for r in lures)
+        assert all(r["kind"] == "honest_recruitment" for r in honest)
+        assert all(len(r["text"]) >= 400 for r in rows), path.stem
+        assert len({_key(r["text"]) for r in rows}) == len(rows), f"duplicate texts in {path.stem}"
+
+
 @pytest.mark.parametrize("name", ["train", "test"])
 def test_conversation_files_are_well_formed(name: str) -> None:
     rows = _rows(CONVERSATIONS / f"{name}.jsonl")
@@ -83,6 +133,10 @@ def test_no_training_conversation_message_repeats_a_test_one() -> None:
 def test_no_training_text_repeats_an_evaluation_text() -> None:
     held_out = {_key(r["text"]) for p in (ROOT / "eval").rglob("*.jsonl") for r in _rows(p) if "text" in r}
     held_out |= {_key(r["text"]) for p in TEST for r in _rows(p)}
-    train = {_key(r["text"]) for p in [*TRAIN, *EVERYDAY] for r in _rows(p)}
+    train = {
+        _key(r["text"])
+        for p in [*TRAIN, *EVERYDAY, *GENERAL, *INTERPERSONAL, *LONGADS, *GUARD]
+        for r in _rows(p)
+    }
     assert not held_out & train
     assert not {_key(c.text) for c in all_cases()} & held_out
