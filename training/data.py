@@ -48,9 +48,10 @@ def _jsonl(path: Path, split: Split) -> list[dict[str, object]]:
 
 
 def corpus(split: Split) -> list[Example]:
-    """The project's training corpus and everyday messages (never ``corpora/test``)."""
+    """The project's training corpus and its additions: everyday messages, general text,
+    interpersonal chatter, long job-board adverts (never ``corpora/test``)."""
     out = []
-    for sub in ("train", "everyday"):
+    for sub in ("train", "everyday", "general", "interpersonal", "longads"):
         for path in sorted((CORPORA / sub).glob("*.jsonl")):
             for obj in _jsonl(path, split):
                 out.append(

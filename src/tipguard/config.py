@@ -22,10 +22,12 @@ from tipguard.errors import ConfigError
 PROFILES: dict[str, tuple[str, ...]] = {
     "fast": ("lexicon", "off_platform"),
     "standard": ("lexicon", "off_platform", "ngram", "arc"),
+    "deep": ("lexicon", "off_platform", "ngram", "arc", "encoder"),
 }
 """Named detector sets. ``fast``: normalization + language ID + lexicon + contacts, scored by the
 interim rule. ``standard`` (the default): ``fast`` plus the learned n-gram tier and the conversation-arc
-model, scored by the calibrated scorer."""
+model, scored by the calibrated scorer. ``deep``: ``standard`` plus the encoder tier on the items the
+n-gram tier raises (needs the ``encoder`` extra), scored by the encoder-aware calibrated scorer."""
 DEFAULT_PROFILE = "standard"
 CALIBRATED_NEEDS = frozenset({"lexicon", "off_platform", "ngram"})
 """The detectors whose findings the calibrated scorer was trained on."""

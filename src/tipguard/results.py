@@ -68,6 +68,15 @@ class Span:
             raise ValueError(f"invalid span [{self.start}, {self.end})")
 
 
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` shrunk to leave out whitespace at either end, so a span marks words."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Why a finding was emitted: a lexicon entry, a pattern, a rule or a model."""

@@ -163,8 +163,9 @@ def test_taxonomy_table_and_json() -> None:
 def test_detectors_and_config_show() -> None:
     code, out, _ = run(["detectors", "--json"])
     assert code == 0
-    names = [d["name"] for d in json.loads(out)]
-    assert names == ["lexicon", "off_platform", "ngram", "arc"]
+    listed = {d["name"]: d for d in json.loads(out)}
+    assert list(listed) == ["lexicon", "off_platform", "ngram", "arc", "encoder"]
+    assert listed["encoder"]["profiles"] == ["deep"]
     code, out, _ = run(["config", "show"])
     assert code == 0
     data = json.loads(out)

@@ -80,7 +80,7 @@ def test_bad_config_is_a_config_error(kwargs: dict, message: str) -> None:
 
 def test_unknown_detector_lists_the_registered_ones() -> None:
     with pytest.raises(
-        UnknownDetectorError, match="registered: \\['arc', 'lexicon', 'ngram', 'off_platform'\\]"
+        UnknownDetectorError, match="registered: \\['arc', 'encoder', 'lexicon', 'ngram', 'off_platform'\\]"
     ):
         Analyzer(detectors=("lexicon", "nope"))
 

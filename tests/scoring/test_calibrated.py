@@ -6,7 +6,13 @@ import pytest
 
 from tipguard.errors import ModelLoadError
 from tipguard.results import Evidence, Finding, Level, Span
-from tipguard.scoring.calibrated import FEATURES, CalibratedScorer, features, packaged_scorer
+from tipguard.scoring.calibrated import (
+    ENCODER_FEATURES,
+    FEATURES,
+    CalibratedScorer,
+    features,
+    packaged_scorer,
+)
 
 
 def finding(code: str, score: float, detector: str = "lexicon@1", damped: bool = False) -> Finding:
@@ -58,3 +64,22 @@ def test_weights_for_other_features_are_refused() -> None:
         CalibratedScorer.from_dict(raw)
     again = CalibratedScorer.from_dict(packaged_scorer().to_dict())
     assert again.bands == packaged_scorer().bands
+
+
+def test_encoder_features_tell_silence_from_absence() -> None:
+    raised = [finding("REC_LURE", 0.6, "ngram@1")]
+    judged = dict(zip(ENCODER_FEATURES, features(raised, ENCODER_FEATURES), strict=True))
+    assert judged["enc_silent"] == 1.0 and judged["enc_risk"] == 0.0  # routed, encoder said no
+    agreed = features([*raised, finding("REC_LURE", 0.9, "encoder@1")], ENCODER_FEATURES)
+    assert dict(zip(ENCODER_FEATURES, agreed, strict=True))["enc_risk"] == 0.9
+    assert dict(zip(ENCODER_FEATURES, agreed, strict=True))["enc_silent"] == 0.0
+    quiet = dict(zip(ENCODER_FEATURES, features([finding("REC_FEE", 0.7)], ENCODER_FEATURES), strict=True))
+    assert quiet["enc_silent"] == 0.0  # never routed: nothing to say
+    assert features(raised) == features(raised, FEATURES)  # the standard scorer is unchanged
+
+
+def test_shipped_deep_scorer_uses_the_encoder_features() -> None:
+    deep = packaged_scorer("scorer-deep")
+    assert deep.feature_names == ENCODER_FEATURES and deep.calibrated
+    lure = [finding("REC_LURE", 0.9, "ngram@1")]
+    assert deep.risk([*lure, finding("REC_LURE", 0.95, "encoder@1")]) > deep.risk(lure)

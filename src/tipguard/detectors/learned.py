@@ -28,7 +28,7 @@ from tipguard.lexicons.cases import all_cases
 from tipguard.models.ngram import NgramModel, packaged_model
 from tipguard.normalize.text import normalize
 from tipguard.pipeline.prepared import PreparedItem
-from tipguard.results import Evidence, Finding, Span
+from tipguard.results import Evidence, Finding, Span, trimmed
 from tipguard.taxonomy.codes import INDICATORS
 
 MODEL_NAME = "ngram"
@@ -39,14 +39,6 @@ FAMILY_CODES: dict[str, str] = {
     "off_platform": "OFF_PLATFORM_MOVE",
 }
 THREAT_CODE = "CTL_THREAT_PERSON"
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def findings_from_probabilities(
@@ -152,10 +144,10 @@ class NgramDetector(Detector):
                 for msg, start in zip(item.item.messages, offsets, strict=True):
                     if msg.text.strip():
                         units.append(normalize(msg.text).text)
-                        owners.append((i, *_trimmed(item.text, start, start + len(msg.text))))
+                        owners.append((i, *trimmed(item.text, start, start + len(msg.text))))
             elif item.normalized.text.strip():
                 units.append(item.normalized.text)
-                owners.append((i, *_trimmed(item.text, 0, len(item.text))))
+                owners.append((i, *trimmed(item.text, 0, len(item.text))))
         probs = model.probabilities(units)
         floors = {k: float(v) for k, v in model.metadata["floors"].items()}
         rows_of: list[list[int]] = [[] for _ in batch]

@@ -11,12 +11,19 @@ from importlib.metadata import entry_points
 
 from tipguard.detectors.arc import ArcDetector
 from tipguard.detectors.base import Detector
+from tipguard.detectors.encoder import EncoderDetector
 from tipguard.detectors.learned import NgramDetector
 from tipguard.detectors.lexicon import LexiconDetector
 from tipguard.detectors.off_platform import OffPlatformDetector
 from tipguard.errors import ConfigError, UnknownDetectorError
 
-BUILTIN: tuple[type[Detector], ...] = (LexiconDetector, OffPlatformDetector, NgramDetector, ArcDetector)
+BUILTIN: tuple[type[Detector], ...] = (
+    LexiconDetector,
+    OffPlatformDetector,
+    NgramDetector,
+    ArcDetector,
+    EncoderDetector,
+)
 ENTRY_POINT_GROUP = "tipguard.detectors"
 
 

@@ -110,6 +110,15 @@ def write_report(result: EvalResult, out_dir: Path, command: str) -> list[Path]:
         "",
         f"Risk: {calib}.",
         "",
+        *(
+            [
+                f"Encoder tier: {result.encoder_share:.1%} of the items reached it (the ones the "
+                "n-gram tier raised); the items/s above include its cost.",
+                "",
+            ]
+            if result.encoder_share is not None
+            else []
+        ),
         *_table("By the set's own subset and label", result.by_group),
         *_table("By language", result.by_language),
         *_table("By indicator family (positives)", result.by_family),
@@ -120,8 +129,8 @@ def write_report(result: EvalResult, out_dir: Path, command: str) -> list[Path]:
         lines += [
             "## Side by side: character n-gram TF-IDF + logistic regression baseline",
             "",
-            "Trained on the canonical train split of `corpora/train`, threshold chosen on its "
-            "validation split (see `tipguard/eval/baseline.py`).",
+            "Trained on the canonical train split of the `--baseline` folders in the command above, "
+            "threshold chosen on their validation split (see `tipguard/eval/baseline.py`).",
             "",
             "| model | precision | recall | F1 | FPR | PR-AUC |",
             "|---|---|---|---|---|---|",

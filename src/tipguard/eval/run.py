@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import tipguard
+from tipguard.detectors.encoder import raised_by_fast_tier
 from tipguard.eval.baseline import Baseline
 from tipguard.eval.datasets import LOADERS, Row, Split, canonical_split, load
 from tipguard.eval.metrics import (
@@ -63,6 +64,8 @@ class EvalResult:
     """The TF-IDF baseline on the same rows: ``overall``, and by ``language`` and ``group``."""
     decision: str = "level >= medium"
     """What counts as flagged: the item's level, or one indicator firing (``indicator CTL_THREAT*``)."""
+    encoder_share: float | None = None
+    """Share of the items that reached the encoder tier (``None`` when the profile has none)."""
     labels: tuple[int, ...] = field(repr=False, default=())
     risks: tuple[float, ...] = field(repr=False, default=())
 
@@ -179,6 +182,8 @@ def evaluate(
     }
     fired: dict[str, int] = defaultdict(int)
     errors = 0
+    with_encoder = "encoder" in analyzer.config.detector_names
+    routed = 0
     start = time.perf_counter()
     for i in range(0, len(rows), batch_size):
         chunk = rows[i : i + batch_size]
@@ -194,6 +199,7 @@ def evaluate(
                 risks.append(max(hits, default=0.0))
                 flags.append(bool(hits))
             errors += v.error is not None
+            routed += with_encoder and raised_by_fast_tier(v.findings) and v.kind != "conversation"
             groups["language"][r.language or v.language].append(k)
             groups["group"][f"{r.subset}/{r.label}"].append(k)
             if r.family:
@@ -247,6 +253,7 @@ def evaluate(
         decision="level >= medium"
         if indicator is None
         else f"indicator {indicator}* fires; positives: {positive_family} rows, negatives: benign rows",
+        encoder_share=routed / len(rows) if with_encoder and rows else None,
         labels=tuple(labels),
         risks=tuple(risks),
     )

@@ -19,13 +19,13 @@ import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from tipguard.errors import ModelLoadError
+from tipguard.models import packaged_bytes
 
 FORMAT = "tipguard-ngram/1"
 
@@ -162,11 +162,7 @@ def packaged_model(name: str) -> NgramModel:
         with _LOCK:
             model = _PACKAGED.get(name)
             if model is None:
-                ref = resources.files("tipguard.models").joinpath(f"data/{name}.npz")
-                try:
-                    raw = ref.read_bytes()
-                except (FileNotFoundError, OSError) as exc:
-                    raise ModelLoadError(f"packaged model {name!r} is missing from the install") from exc
+                raw = packaged_bytes(name)
                 model = NgramModel.from_bytes(raw, where=f"packaged model {name!r}")
                 _PACKAGED[name] = model
     return model

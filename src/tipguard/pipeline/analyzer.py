@@ -58,9 +58,11 @@ class Analyzer:
             config = AnalyzerConfig.model_validate(config.model_dump())
         self.config = config
         self.detectors: tuple[Detector, ...] = tuple(create(n) for n in config.detector_names)
-        self.scorer: InterimScorer | CalibratedScorer = (
-            packaged_scorer() if config.scorer_name == "calibrated" else InterimScorer()
-        )
+        self.scorer: InterimScorer | CalibratedScorer = InterimScorer()
+        if config.scorer_name == "calibrated":
+            # the encoder tier changes what the findings mean, so it has its own weights
+            deep = "encoder" in config.detector_names
+            self.scorer = packaged_scorer("scorer-deep" if deep else "scorer")
         self._langid = LanguageIdentifier(config.min_language_confidence, config.language_second_vote)
         self._index: LexiconIndex | None = None
         self._load_lock = threading.Lock()

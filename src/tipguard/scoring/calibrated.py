@@ -15,6 +15,11 @@ Levels come with the weights, chosen on validation only (see the model card):
 stay under 1% flagged and F1 on the corpus is best; ``low`` is half of it; ``high`` and
 ``critical`` split the range above ``medium`` in thirds and are at least 0.8 and 0.95.
 
+With the encoder tier (the ``deep`` profile) the scorer has two more inputs, ``enc_risk`` (the
+encoder head's score when it fired) and ``enc_silent`` (the fast tier sent the item on and the
+encoder did not fire), and its own weights (``scorer-deep.json``), trained the same way with the
+encoder's scores also taken out-of-fold.
+
 Conversations: the arc detector's finding is a probability calibrated on its own (out-of-fold
 on the training conversations); the risk of a conversation is the larger of the two.
 """
@@ -45,6 +50,8 @@ FEATURES: tuple[str, ...] = (
     "model_x_lexicon",
 )
 """The scorer's inputs, in order; each is in [0, 1]."""
+ENCODER_FEATURES: tuple[str, ...] = (*FEATURES, "enc_risk", "enc_silent")
+"""The inputs of the ``deep`` profile's scorer: the above plus the encoder tier's verdict."""
 
 _LEXICAL_FAMILIES = {
     Family.RECRUITMENT: "lex_recruitment",
@@ -54,15 +61,17 @@ _LEXICAL_FAMILIES = {
 }
 
 
-def features(findings: Sequence[Finding]) -> list[float]:
+def features(findings: Sequence[Finding], names: tuple[str, ...] = FEATURES) -> list[float]:
     """The feature vector of one item's findings (the same function in training and use)."""
-    f = dict.fromkeys(FEATURES, 0.0)
+    f = dict.fromkeys(ENCODER_FEATURES, 0.0)
     lexical: set[str] = set()
     for finding in findings:
         name = finding.detector.split("@", 1)[0]
         if name == "arc":
             continue
-        if name == "ngram":
+        if name == "encoder":
+            f["enc_risk"] = max(f["enc_risk"], finding.score)
+        elif name == "ngram":
             key = "model_threat" if finding.indicator == "CTL_THREAT_PERSON" else "model_risk"
             f[key] = max(f[key], finding.score)
         elif finding.indicator == "OFF_CONTACT":
@@ -77,7 +86,10 @@ def features(findings: Sequence[Finding]) -> list[float]:
     f["lex_count"] = min(len(lexical), 4) / 4
     strongest_lexical = max(f[k] for k in _LEXICAL_FAMILIES.values())
     f["model_x_lexicon"] = f["model_risk"] * strongest_lexical
-    return [f[k] for k in FEATURES]
+    # the encoder sees exactly the items the n-gram tier raised a finding on (see the encoder
+    # detector), so a raised item without an encoder finding is one the encoder judged benign
+    f["enc_silent"] = float(f["model_risk"] > 0 and f["enc_risk"] == 0)
+    return [f[k] for k in names]
 
 
 @dataclass(frozen=True)
@@ -90,13 +102,15 @@ class CalibratedScorer:
     platt_b: float
     bands: tuple[tuple[float, Level], ...]
     metadata: dict[str, Any]
+    feature_names: tuple[str, ...] = FEATURES
 
     calibrated = True
     name = "calibrated@1"
 
     def risk(self, findings: Sequence[Finding]) -> float:
         """Calibrated probability that the item is a true positive (on the validation mix)."""
-        x = [0.0] * len(FEATURES) if not findings else features(findings)
+        names = self.feature_names
+        x = [0.0] * len(names) if not findings else features(findings, names)
         z = self.intercept + sum(c * v for c, v in zip(self.coef, x, strict=True))
         p = _sigmoid(self.platt_a * z + self.platt_b)
         # a conversation's arc is already a calibrated probability of its own (see the arc
@@ -115,7 +129,7 @@ class CalibratedScorer:
         """The JSON form written by training."""
         return {
             "format": "tipguard-scorer/1",
-            "features": list(FEATURES),
+            "features": list(self.feature_names),
             "coef": list(self.coef),
             "intercept": self.intercept,
             "platt": [self.platt_a, self.platt_b],
@@ -126,8 +140,11 @@ class CalibratedScorer:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> CalibratedScorer:
         """Read the JSON form, refusing weights trained for other features."""
-        if raw.get("format") != "tipguard-scorer/1" or tuple(raw.get("features", ())) != FEATURES:
+        names = tuple(raw.get("features", ()))
+        if raw.get("format") != "tipguard-scorer/1" or names not in (FEATURES, ENCODER_FEATURES):
             raise ModelLoadError("scorer weights do not match this version's features")
+        if len(raw.get("coef", ())) != len(names):
+            raise ModelLoadError("scorer weights have the wrong number of coefficients")
         raw = dict(raw)
         bands = tuple(sorted(((float(t), Level(name)) for name, t in raw.pop("bands").items()), reverse=True))
         coef = tuple(float(c) for c in raw.pop("coef"))
@@ -135,7 +152,7 @@ class CalibratedScorer:
         a, b = (float(v) for v in raw.pop("platt"))
         for key in ("format", "features"):
             raw.pop(key)
-        return cls(coef, intercept, a, b, bands, raw)
+        return cls(coef, intercept, a, b, bands, raw, names)
 
 
 def _sigmoid(z: float) -> float:
