@@ -349,6 +349,21 @@ LOADERS: dict[str, Callable[[Path], Iterator[Row]]] = {
 }
 
 
+def xstest(root: Path) -> Iterator[Row]:
+    """XSTest v2 prompts (LLM-guard evaluation only), English: ``label`` ``safe`` (250 prompts
+    that only look unsafe: homonyms, figurative language, safe contexts...) or ``unsafe`` (200
+    contrast prompts). ``kind`` is the prompt type; the safe ones measure a guard's false
+    positives."""
+    for r in _csv_rows(root / "xstest" / "xstest_prompts.csv"):
+        text = r.get("prompt") or ""
+        label = (r.get("label") or "").strip()
+        if text.strip() and label in ("safe", "unsafe"):
+            yield Row("xstest", "en", text, label, label == "safe", "en", "", (r.get("type") or "").strip())
+
+
+LOADERS["xstest"] = xstest
+
+
 def load(name: str, split: Split | None = None, root: Path | None = None) -> list[Row]:
     """Rows of one set, optionally only one canonical split."""
     rows = LOADERS[name](root or data_root())

@@ -1,0 +1,45 @@
+"""Score a prompt by its worst piece: the guard model's view of every place a payload can hide.
+
+Kept apart from :mod:`tipguard.guard.guard` so training scores validation prompts with exactly
+the function the guard uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tipguard.guard.segments import Piece, pieces
+from tipguard.models.ngram import NgramModel
+from tipguard.normalize.text import normalize
+from tipguard.taxonomy.codes import INDICATORS, Family
+
+CATEGORIES: tuple[str, ...] = tuple(c for c, info in INDICATORS.items() if info.family is Family.GUARD)
+"""The guard categories, in taxonomy order; the model has one head for each after ``harmful``."""
+
+
+@dataclass(frozen=True, slots=True)
+class PromptScore:
+    """The worst piece of a prompt and what the model says of it."""
+
+    score: float
+    category: str
+    piece: Piece | None
+
+
+def prompt_score(model: NgramModel, prompt: str, history: tuple[str, ...] = ()) -> PromptScore:
+    """The highest ``harmful`` probability over the prompt's pieces, with that piece's category."""
+    found = pieces(prompt, history)
+    if not found:
+        return PromptScore(0.0, "", None)
+    probs = model.probabilities([normalize(p.text).text for p in found])
+    harmful = probs[:, model.head("harmful")]
+    best = int(harmful.argmax())
+    cats = [model.head(c) for c in CATEGORIES]
+    category = CATEGORIES[int(probs[best, cats].argmax())]
+    return PromptScore(float(harmful[best]), category, found[best])
+
+
+def piece_scores(model: NgramModel, prompt: str, history: tuple[str, ...] = ()) -> tuple[float, str]:
+    """``(score, category)`` of :func:`prompt_score`, for training code."""
+    s = prompt_score(model, prompt, history)
+    return s.score, s.category
