@@ -16,6 +16,6 @@ for profile in standard deep; do
   $TG eval eval/unseen --split all "${B[@]}" "${P[@]}"
   $TG eval sms-spam-uci smish-dt kor-smishing thai-sms-scam swahili-sms-scam --split test "${B[@]}" "${P[@]}"
   $TG eval fraud-r1 --split test "${B[@]}" "${P[@]}"
-  $TG eval hatecheck multilingual-hatecheck --split test --indicator CTL_THREAT "${B[@]}" "${P[@]}"
+  $TG eval hatecheck multilingual-hatecheck sghatecheck --split test --indicator CTL_THREAT "${B[@]}" "${P[@]}"
   $TG eval pan12-vtpan-grooming --split test "${B[@]}" "${P[@]}"
 done

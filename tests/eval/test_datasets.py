@@ -270,3 +270,27 @@ def test_real_teleantifraud_dialogues_matches_its_source() -> None:
     assert _about(sum(r.benign for r in rows), 2_499)
     assert len({r.text for r in rows}) == len(rows)
     assert all(len(r.messages) >= 2 for r in rows)
+
+
+def test_sghatecheck_uses_the_annotators_label(tmp_path: Path) -> None:
+    header = "c_id,c_testcase,t_function,t_gold,annotation_selected\n"
+    _write(
+        tmp_path / "sghatecheck" / "annotations" / "ms_annotations.csv",
+        header + "0,Aku akan pukul kau.,threat_dir_h,hateful,hateful\n"
+        "1,Jangan cakap macam tu.,counter_ref_nh,non-hateful,non-hateful\n"
+        "2,Entah.,threat_norm_h,hateful,no_match\n"
+        "3,Mereka patut dipukul.,threat_norm_h,hateful,non-hateful\n",
+    )
+    _write(
+        tmp_path / "sghatecheck" / "annotations" / "ss_annotations.csv",
+        header + "0,Wah lao eh.,slur_h,hateful,hateful\n",
+    )
+    for name in ("ta", "zh"):
+        _write(tmp_path / "sghatecheck" / "annotations" / f"{name}_annotations.csv", header)
+    rows = load("sghatecheck", root=tmp_path)
+    assert [(r.subset, r.language, r.benign, r.family) for r in rows] == [
+        ("ms", "ms", False, "threat"),
+        ("ms", "ms", True, ""),
+        ("ms", "ms", True, ""),  # the annotators overruled the template: not a threat
+        ("ss", "en", False, ""),
+    ]

@@ -235,6 +235,30 @@ def multilingual_hatecheck(root: Path) -> Iterator[Row]:
             yield from _hatecheck_cases("multilingual-hatecheck", code, code, path)
 
 
+_SG_LANGUAGES = {"ms": "ms", "ss": "en", "ta": "ta", "zh": "zh"}
+"""SGHateCheck's files: Malay, Singlish (English-based, subset ``ss``), Tamil, Mandarin."""
+
+
+def sghatecheck(root: Path) -> Iterator[Row]:
+    """SGHateCheck (evaluation only; no licence), the human-validated annotation files only.
+
+    As :func:`hatecheck`: ``label`` is the functionality, ``family`` is ``threat`` for the two
+    threat functionalities, and the gold label is the annotators' selected label
+    (``annotation_selected``); cases the annotators did not settle (``no_match``,
+    ``undecided``) are left out. ``subset`` is the file (``ms``, ``ss``, ``ta``, ``zh``).
+    """
+    for subset, language in _SG_LANGUAGES.items():
+        path = root / "sghatecheck" / "annotations" / f"{subset}_annotations.csv"
+        for r in _csv_rows(path):
+            text = (r.get("c_testcase") or "").strip()
+            gold = (r.get("annotation_selected") or "").strip()
+            functionality = (r.get("t_function") or "").strip()
+            if not text or gold not in ("hateful", "non-hateful"):
+                continue
+            family = "threat" if functionality in _THREAT_FUNCTIONALITIES and gold == "hateful" else ""
+            yield Row("sghatecheck", subset, text, functionality, gold == "non-hateful", language, family)
+
+
 def _message_list(cell: str) -> tuple[str, ...] | None:
     """The messages of a cell holding a Python list literal of strings; ``None`` if it holds none."""
     if not cell.startswith("["):
@@ -362,6 +386,7 @@ def xstest(root: Path) -> Iterator[Row]:
 
 
 LOADERS["xstest"] = xstest
+LOADERS["sghatecheck"] = sghatecheck
 
 
 def load(name: str, split: Split | None = None, root: Path | None = None) -> list[Row]:
