@@ -20,6 +20,8 @@ GENERAL = sorted((ROOT / "corpora" / "general").glob("*.jsonl"))
 INTERPERSONAL = sorted((ROOT / "corpora" / "interpersonal").glob("*.jsonl"))
 LONGADS = sorted((ROOT / "corpora" / "longads").glob("*.jsonl"))
 GUARD = sorted((ROOT / "corpora" / "guard").glob("*.jsonl"))
+THREATS = sorted((ROOT / "corpora" / "threats").glob("*.jsonl"))
+BOOST = sorted((ROOT / "corpora" / "boost").glob("*.jsonl"))
 REGISTERS = {
     "chat",
     "sms",
@@ -112,6 +114,26 @@ def test_long_advert_files_pair_lures_with_honest_look_alikes() -> None:
         assert len({_key(r["text"]) for r in rows}) == len(rows), f"duplicate texts in {path.stem}"
 
 
+def test_threat_files_pair_threats_with_look_alikes() -> None:
+    assert {p.stem for p in THREATS} == set(TARGET_LANGUAGES)
+    for path in THREATS:
+        rows = _rows(path)
+        threats = [r for r in rows if r["label"] == 1]
+        assert len(threats) >= 30 and len(rows) - len(threats) >= 30, path.stem
+        assert all(r["family"] == "control" and r["kind"] == "threat" for r in threats)
+        assert len({_key(r["text"]) for r in rows}) == len(rows), f"duplicate texts in {path.stem}"
+
+
+def test_boost_files_are_like_the_training_corpus() -> None:
+    assert {p.stem for p in BOOST} >= {"zh", "ko", "lo", "si", "ta", "km"}
+    for path in BOOST:
+        rows = _rows(path)
+        assert sum(r["label"] == 1 for r in rows) >= 40 and sum(r["label"] == 0 for r in rows) >= 40
+        assert all(r["family"] in FAMILIES for r in rows if r["label"] == 1)
+        assert all(r["kind"] in KINDS for r in rows if r["label"] == 0)
+        assert len({_key(r["text"]) for r in rows}) == len(rows), f"duplicate texts in {path.stem}"
+
+
 @pytest.mark.parametrize("name", ["train", "test"])
 def test_conversation_files_are_well_formed(name: str) -> None:
     rows = _rows(CONVERSATIONS / f"{name}.jsonl")
@@ -135,7 +157,7 @@ def test_no_training_text_repeats_an_evaluation_text() -> None:
     held_out |= {_key(r["text"]) for p in TEST for r in _rows(p)}
     train = {
         _key(r["text"])
-        for p in [*TRAIN, *EVERYDAY, *GENERAL, *INTERPERSONAL, *LONGADS, *GUARD]
+        for p in [*TRAIN, *EVERYDAY, *GENERAL, *INTERPERSONAL, *LONGADS, *GUARD, *THREATS, *BOOST]
         for r in _rows(p)
     }
     assert not held_out & train
