@@ -34,7 +34,7 @@ from sklearn.linear_model import LogisticRegression
 
 from tipguard.eval.datasets import Split, canonical_split, load
 from tipguard.eval.guard_sets import TURN
-from tipguard.guard.scoring import CATEGORIES, piece_scores
+from tipguard.guard.scoring import CATEGORIES, prompt_score
 from tipguard.models.ngram import FeatureSpec, NgramModel
 from tipguard.normalize.text import normalize
 
@@ -136,7 +136,7 @@ def main() -> int:
     val_benign = [r for r in val if r[1] == 0]
 
     def worst(model: NgramModel, rows: list[list[str]]) -> np.ndarray:
-        return np.asarray([piece_scores(model, turns[-1], tuple(turns[:-1]))[0] for turns in rows])
+        return np.asarray([prompt_score(model, turns[-1], tuple(turns[:-1])).score for turns in rows])
 
     best = None
     for c in C_GRID:

@@ -24,9 +24,8 @@ from typing import ClassVar
 import numpy as np
 
 from tipguard.detectors.base import Detector, Example
-from tipguard.detectors.learned import FAMILY_CODES
+from tipguard.detectors.learned import FAMILY_CODES, whole_text_examples
 from tipguard.items import ItemKind
-from tipguard.lexicons.cases import all_cases
 from tipguard.models.encoder import MAX_CHARS, Encoder, get_encoder
 from tipguard.models.heads import DenseHeads, packaged_heads
 from tipguard.models.ngram import NgramModel, packaged_model
@@ -102,13 +101,8 @@ class EncoderDetector(Detector):
         self._encoder = get_encoder().load()
 
     def examples(self) -> Sequence[Example]:
-        """The packaged cases, as for the n-gram tier: positives raise a family finding, look-alikes
-        stay quiet (the model never trained on these cases)."""
-        family_codes = tuple(FAMILY_CODES.values())
-        return [
-            Example(case.text, case.language, family_codes if case.is_positive else ())
-            for case in all_cases()
-        ]
+        """The packaged cases, as for the n-gram tier (:func:`whole_text_examples`)."""
+        return whole_text_examples()
 
     def routed(self, batch: Sequence[PreparedItem]) -> list[bool]:
         """Which items reach the encoder: those the n-gram tier raises a finding on."""

@@ -93,6 +93,16 @@ def _finding(
     )
 
 
+def whole_text_examples() -> list[Example]:
+    """Every packaged case, for detectors that judge a whole text: positives must raise a
+    family-level finding (any family), look-alikes must stay quiet. The learned tiers never
+    trained on these cases (they are the lexicon authors' examples, not the corpus)."""
+    family_codes = tuple(FAMILY_CODES.values())
+    return [
+        Example(case.text, case.language, family_codes if case.is_positive else ()) for case in all_cases()
+    ]
+
+
 class NgramDetector(Detector):
     """Hashed character n-grams with linear heads, trained on the project's own corpora."""
 
@@ -124,14 +134,8 @@ class NgramDetector(Detector):
         _ = self.model
 
     def examples(self) -> Sequence[Example]:
-        """Every packaged case: positives must raise a family-level finding (any family: the
-        model judges the whole text), look-alikes must stay quiet. The model never trained on
-        these cases (they are the lexicon authors' examples, not the corpus)."""
-        family_codes = tuple(FAMILY_CODES.values())
-        return [
-            Example(case.text, case.language, family_codes if case.is_positive else ())
-            for case in all_cases()
-        ]
+        """See :func:`whole_text_examples`."""
+        return whole_text_examples()
 
     def detect(self, batch: Sequence[PreparedItem]) -> list[list[Finding]]:
         """Score every item (a conversation: every message) in one matrix product."""

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from tipguard.errors import EmptyInputError, InputError, InputTooLargeError
+from tipguard.errors import EmptyInputError, InputError, InputTooLargeError, NotLoadedError
 from tipguard.guard.scoring import prompt_score
 from tipguard.langid import LanguageIdentifier
 from tipguard.models.ngram import NgramModel, packaged_model
@@ -103,12 +103,18 @@ class Guard:
         self._analyzer.load()
         return self
 
+    def _parts(self) -> tuple[NgramModel, Analyzer]:
+        """The loaded model and analyzer (loading them on first use)."""
+        self.load()
+        if self._model is None or self._analyzer is None:  # pragma: no cover - load() sets both
+            raise NotLoadedError("the guard did not load")
+        return self._model, self._analyzer
+
     @property
     def thresholds(self) -> dict[str, float]:
         """``flag`` and ``block`` thresholds on the prompt score, stored with the weights."""
-        self.load()
-        assert self._model is not None  # noqa: S101 - load() sets it
-        return {k: float(v) for k, v in self._model.metadata["thresholds"].items()}
+        model, _ = self._parts()
+        return {k: float(v) for k, v in model.metadata["thresholds"].items()}
 
     def check(
         self,
@@ -121,9 +127,7 @@ class Guard:
 
         Raises :class:`~tipguard.errors.InputError` for an empty or oversized prompt.
         """
-        self.load()
-        model, analyzer = self._model, self._analyzer
-        assert model is not None and analyzer is not None  # noqa: S101 - load() sets them
+        model, analyzer = self._parts()
         if not isinstance(prompt, str) or not prompt.strip():
             raise EmptyInputError("prompt has no text")
         if len(prompt) > MAX_CHARS or (response is not None and len(response) > MAX_CHARS * 5):

@@ -37,9 +37,3 @@ def prompt_score(model: NgramModel, prompt: str, history: tuple[str, ...] = ()) 
     cats = [model.head(c) for c in CATEGORIES]
     category = CATEGORIES[int(probs[best, cats].argmax())]
     return PromptScore(float(harmful[best]), category, found[best])
-
-
-def piece_scores(model: NgramModel, prompt: str, history: tuple[str, ...] = ()) -> tuple[float, str]:
-    """``(score, category)`` of :func:`prompt_score`, for training code."""
-    s = prompt_score(model, prompt, history)
-    return s.score, s.category
