@@ -9,11 +9,16 @@ the builtin that generic handlers expect, so ``except ValueError`` still works::
     ├── InputError (ValueError)
     │   ├── DecodeError              bytes that are not valid text in the declared encoding
     │   ├── EmptyInputError          nothing to analyse
-    │   └── InputTooLargeError       over the configured size limit
+    │   ├── InputTooLargeError       over the configured size limit
+    │   └── BundleError              a shared-indicator (STIX) bundle that is malformed
     ├── LexiconError (ValueError)    a lexicon data file that does not compile
     ├── DetectorError (RuntimeError) a detector failed on a batch (recorded, not raised, by default)
     ├── ModelLoadError (RuntimeError)
-    └── NotLoadedError (RuntimeError)
+    ├── NotLoadedError (RuntimeError)
+    └── StorageError (RuntimeError)   the case store failed (after its own retries)
+        ├── RecordNotFoundError (LookupError)   no such case, review item or key
+        ├── InvalidRecordError (ValueError)     a value outside its picklist or a missing field
+        └── StateConflictError                  e.g. deciding a review item twice
 
 Messages never contain input text: they name item ids, parameters, files and limits only.
 """
@@ -60,6 +65,13 @@ class InputTooLargeError(InputError):
     code = "input_too_large"
 
 
+class BundleError(InputError):
+    """A partner's indicator bundle is not valid JSON, not STIX 2.1, or has a malformed
+    tipguard indicator; the message names the problem and the object's position only."""
+
+    code = "malformed_bundle"
+
+
 class LexiconError(TipguardError, ValueError):
     """A lexicon data file is malformed; the message names the file and the rule."""
 
@@ -74,3 +86,27 @@ class ModelLoadError(TipguardError, RuntimeError):
 
 class NotLoadedError(TipguardError, RuntimeError):
     """A detector was used before ``load()``."""
+
+
+class StorageError(TipguardError, RuntimeError):
+    """The case store could not complete an operation (after retrying a busy database)."""
+
+    code = "storage_error"
+
+
+class RecordNotFoundError(StorageError, LookupError):
+    """No record with the given id."""
+
+    code = "not_found"
+
+
+class InvalidRecordError(StorageError, ValueError):
+    """A record value outside its picklist, or a required field missing."""
+
+    code = "invalid_record"
+
+
+class StateConflictError(StorageError):
+    """The record is not in a state that allows the operation (a review item decided twice)."""
+
+    code = "conflict"

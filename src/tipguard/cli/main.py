@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import click
 
+from tipguard.cli.indicators import indicators as indicators_group
 from tipguard.config import PROFILES, load_config
 from tipguard.errors import ConfigError, LexiconError, ModelLoadError
 from tipguard.io.readers import FORMATS, Record, guess_format, read_records
@@ -425,6 +426,9 @@ def config_show(path: str | None, profile: str | None) -> None:
     data["detectors_enabled"] = list(cfg.detector_names)
     data["digest"] = cfg.digest()
     click.echo(json.dumps(data, indent=2))
+
+
+cli.add_command(indicators_group)
 
 
 def main() -> None:
