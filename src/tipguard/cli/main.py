@@ -19,6 +19,8 @@ from typing import IO, Any
 import click
 
 from tipguard.cli.indicators import indicators as indicators_group
+from tipguard.cli.service import keys as keys_group
+from tipguard.cli.service import serve as serve_command
 from tipguard.config import PROFILES, load_config
 from tipguard.errors import ConfigError, LexiconError, ModelLoadError
 from tipguard.io.readers import FORMATS, Record, guess_format, read_records
@@ -429,6 +431,8 @@ def config_show(path: str | None, profile: str | None) -> None:
 
 
 cli.add_command(indicators_group)
+cli.add_command(serve_command)
+cli.add_command(keys_group)
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""One router per concern; ``tipguard.service.app`` mounts them all."""

@@ -1,0 +1,37 @@
+"""Service settings from ``TIPGUARD_*`` variables (or keyword arguments in tests).
+
+They share the ``TIPGUARD_`` prefix with the analyzer's configuration (``tipguard.config``) but
+not a single name, so one environment configures both; unknown variables are ignored here
+because the other half of the prefix belongs to the analyzer.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Limits, rate limit and database of the REST service."""
+
+    model_config = SettingsConfigDict(env_prefix="TIPGUARD_", extra="ignore", frozen=True)
+
+    database_url: str | None = None
+    """SQLAlchemy URL; ``None``: ``sqlite:///tipguard.db`` in the working directory."""
+    max_body_bytes: int = Field(default=1_000_000, ge=1_000)
+    """Requests with a larger body get 413 ``body_too_large``."""
+    max_batch_items: int = Field(default=256, ge=1)
+    """``items`` lists longer than this get 413 ``batch_too_large``."""
+    max_text_chars: int = Field(default=20_000, ge=1)
+    """A single text over this gets 413 ``text_too_long``; in a batch, that item gets an
+    ``input_too_large`` error verdict and the rest are analysed."""
+    max_messages: int = Field(default=500, ge=1)
+    """Conversations with more messages get 413 ``too_many_messages``."""
+    rate_limit_per_minute: float = Field(default=600.0, gt=0)
+    """Sustained requests per minute per key (token bucket)."""
+    rate_limit_burst: int = Field(default=60, ge=1)
+    """Requests a key may make at once before the sustained rate applies."""
+    review_min_level: Literal["low", "medium", "high", "critical"] = "medium"
+    """Verdicts at or above this level go to the review queue."""
