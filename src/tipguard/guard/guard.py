@@ -20,13 +20,14 @@ input text is logged.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from tipguard.errors import EmptyInputError, InputError, InputTooLargeError, NotLoadedError
-from tipguard.guard.scoring import CATEGORIES, conversation_texts, prompt_score
+from tipguard.guard.scoring import CATEGORIES, PromptScore, conversation_texts, prompt_score
 from tipguard.langid import LanguageIdentifier
 from tipguard.models.encoder import Encoder, get_encoder
 from tipguard.models.heads import MlpHeads, packaged_mlp
@@ -110,6 +111,9 @@ class Guard:
         self._encoder = encoder
         self._langid = LanguageIdentifier()
         self._lock = threading.Lock()
+        # A proxy screens the same prompt again with each growing piece of a streamed reply; the
+        # prompt's judgement (the costly part) is kept for the last few hundred prompts.
+        self._judged = functools.lru_cache(maxsize=512)(self._judge_prompt)
 
     def load(self) -> Guard:
         """Load the models, the encoder and the analyzer now rather than on the first call.
@@ -144,6 +148,16 @@ class Guard:
         limits = {k: float(v) for k, v in judge.metadata["thresholds"].items()}
         return {"route": float(router.metadata["route"]), **limits}
 
+    def _judge_prompt(self, prompt: str, turns: tuple[str, ...]) -> tuple[PromptScore, float, str, bool]:
+        """The router's worst piece, and the judge's score and category when the router routes."""
+        router, judge, encoder, _ = self._parts()
+        scored = prompt_score(router, prompt, turns)
+        if scored.score < float(router.metadata["route"]):
+            return scored, scored.score, scored.category, False
+        probs = judge.probabilities(encoder.embed(conversation_texts(prompt, turns)))
+        best = int(probs[:, 0].argmax())
+        return scored, float(probs[best, 0]), CATEGORIES[int(probs[best, 1:].argmax())], True
+
     def check(
         self,
         prompt: str,
@@ -155,20 +169,14 @@ class Guard:
 
         Raises :class:`~tipguard.errors.InputError` for an empty or oversized prompt.
         """
-        router, judge, encoder, analyzer = self._parts()
+        _, _, _, analyzer = self._parts()
         if not isinstance(prompt, str) or not prompt.strip():
             raise EmptyInputError("prompt has no text")
         if len(prompt) > MAX_CHARS or (response is not None and len(response) > MAX_CHARS * 5):
             raise InputTooLargeError(f"prompt or response is over the guard's limit ({MAX_CHARS} characters)")
         turns = tuple(t for t in (history or ()) if isinstance(t, str) and t.strip())
         limits = self.thresholds
-        scored = prompt_score(router, prompt, turns)
-        score, category, judged = scored.score, scored.category, False
-        if scored.score >= limits["route"]:
-            probs = judge.probabilities(encoder.embed(conversation_texts(prompt, turns)))
-            best = int(probs[:, 0].argmax())
-            score, judged = float(probs[best, 0]), True
-            category = CATEGORIES[int(probs[best, 1:].argmax())]
+        scored, score, category, judged = self._judged(prompt, turns)
         decision: Decision = "allow"
         categories: list[str] = []
         spans: list[Span] = []
