@@ -34,12 +34,39 @@ def _store(database_url: str | None) -> Any:
     help="SQLAlchemy URL (default: TIPGUARD_DATABASE_URL, else sqlite:///tipguard.db here).",
 )
 @click.option("--log-level", default="info", show_default=True)
-def serve(host: str, port: int, database_url: str | None, log_level: str) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes; each loads its own analyzer (about 250 MB) and keeps its own rate limits.",
+)
+def serve(host: str, port: int, database_url: str | None, log_level: str, workers: int) -> None:
     """Run the REST API (OpenAPI at /openapi.json) on the embedded defaults."""
+    import os
+    import secrets
+
     import uvicorn
 
     from tipguard.service import ServiceSettings, create_app
 
+    if workers > 1:
+        # Worker processes build the app themselves from the environment, so the database and
+        # the review page's cookie secret must reach them there (one secret, or a session
+        # signed by one worker would be refused by the next).
+        if database_url is not None:
+            os.environ["TIPGUARD_DATABASE_URL"] = database_url
+        os.environ.setdefault("TIPGUARD_SESSION_SECRET", secrets.token_urlsafe(32))
+        uvicorn.run(
+            "tipguard.service.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            log_level=log_level,
+            access_log=False,
+            workers=workers,
+        )
+        return
     settings = ServiceSettings()
     if database_url is not None:
         settings = settings.model_copy(update={"database_url": database_url})

@@ -71,6 +71,18 @@ class Problem(Exception):  # noqa: N818 - it is the RFC's name
         self.max_value = max_value
 
 
+def check_batch_size(count: int, limit: int) -> None:
+    """413 ``batch_too_large`` naming the setting, for every route that takes ``items``."""
+    if count > limit:
+        raise Problem(
+            413,
+            "batch_too_large",
+            f"{count} items; the limit is {limit} (max_batch_items)",
+            limit="max_batch_items",
+            max_value=limit,
+        )
+
+
 _TITLES = {
     400: "Bad request",
     401: "Unauthorized",

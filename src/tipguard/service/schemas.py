@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
+from fastapi import Path, Query
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
 from tipguard.store import htcds
@@ -79,6 +80,11 @@ AIConfidence = Annotated[
 ]
 Country = Annotated[str, Field(pattern=r"^[A-Za-z]{2}$", description="ISO 3166 alpha-2")]
 Role = Literal["ingest", "analyst", "admin"]
+MAX_ID = 2_147_483_647
+"""Largest record id (a 32-bit INTEGER column in PostgreSQL); larger ids would crash the driver."""
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+PageOffset = Annotated[int, Query(ge=0, le=MAX_ID)]
 ItemKindIn = Literal["message", "advert", "profile", "prompt"]
 
 
@@ -232,7 +238,7 @@ class DecisionRequest(_In):
 
     decision: Literal["confirm", "dismiss", "escalate"]
     reason: str | None = Field(default=None, max_length=2_000)
-    case_id: int | None = None
+    case_id: RecordId | None = None
     case: CaseIn | None = None
 
 
@@ -340,7 +346,7 @@ class AIUseIn(_In):
     confidence: AIConfidence
     platform: str | None = Field(default=None, max_length=64)
     language: str | None = Field(default=None, max_length=16)
-    review_item_id: int | None = None
+    review_item_id: RecordId | None = None
 
 
 class AIUseOut(BaseModel):
@@ -473,3 +479,158 @@ class Health(BaseModel):
 
 def _fields(record: Any) -> dict[str, Any]:
     return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+
+
+# -- guard --------------------------------------------------------------------------------
+
+
+class GuardItem(_In):
+    """A prompt to a language model, optionally with its reply and the user's earlier turns."""
+
+    prompt: str
+    response: str | None = None
+    history: list[str] | None = None
+    id: str | None = Field(default=None, max_length=200)
+
+
+class GuardRequest(_In):
+    """Either one prompt (``prompt`` with optional ``response``/``history``/``id``) or ``items``."""
+
+    prompt: str | None = None
+    response: str | None = None
+    history: list[str] | None = None
+    id: str | None = Field(default=None, max_length=200)
+    items: list[GuardItem] | None = None
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> GuardRequest:
+        if (self.prompt is None) == (self.items is None):
+            raise ValueError("give exactly one of `prompt` or `items`")
+        if self.items is not None and (self.response, self.history, self.id) != (None, None, None):
+            raise ValueError("`response`, `history` and `id` go inside each of `items`")
+        return self
+
+
+class GuardSpanOut(BaseModel):
+    """Where the harmful part is: offsets into the prompt or into the response."""
+
+    start: int
+    end: int
+    in_: Literal["prompt", "response"] = Field(alias="in")
+
+
+class GuardResultOut(BaseModel):
+    """The guard's answer (``GuardResult.to_dict``); ``error`` only when it could not judge."""
+
+    id: str | None
+    decision: Literal["allow", "flag", "block"]
+    categories: list[str]
+    spans: list[GuardSpanOut]
+    reasons: list[str]
+    score: float
+    judged: bool
+    language: str
+    error: str | None = None
+
+
+class GuardBatchResponse(BaseModel):
+    """Answers in input order."""
+
+    results: list[GuardResultOut]
+
+
+# -- indicator sharing ----------------------------------------------------------------------
+
+Region = Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166 alpha-2, upper case")]
+
+
+class IndicatorText(_In):
+    """A text to take indicators from; adverts and profiles also give a template fingerprint."""
+
+    text: str
+    kind: ItemKindIn = "message"
+
+
+class IndicatorExportRequest(_In):
+    """Where the indicators come from (review items, the review items of cases, texts) and how
+    they are marked. At least one source must be given."""
+
+    review_ids: list[RecordId] = Field(default_factory=list)
+    case_ids: list[RecordId] = Field(default_factory=list)
+    texts: list[IndicatorText] = Field(default_factory=list)
+    tlp: Literal["clear", "white", "green", "amber", "red"] = "amber"
+    confidence: int = Field(default=50, ge=0, le=100)
+    valid_days: int | None = Field(default=None, ge=1, le=3650)
+    templates: Literal["adverts", "all", "none"] = "adverts"
+    """Which items get a template fingerprint (``adverts``: kinds advert and profile)."""
+    regions: list[Region] | None = None
+    """Regions for phone numbers without a country code (default: from each text's language)."""
+
+    @model_validator(mode="after")
+    def _some_source(self) -> IndicatorExportRequest:
+        if not (self.review_ids or self.case_ids or self.texts):
+            raise ValueError("give at least one of `review_ids`, `case_ids` or `texts`")
+        return self
+
+
+class StixBundleOut(BaseModel):
+    """A STIX 2.1 bundle (``type``, ``id``, ``objects``): keyed hashes and fingerprints only."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: Literal["bundle"]
+    id: str
+    objects: list[dict[str, Any]]
+
+
+class IndicatorImportOut(BaseModel):
+    """What importing a partner's bundle did, and how many indicators the index now holds."""
+
+    added: int
+    other_key: int
+    expired: int
+    ignored: int
+    duplicates: int
+    total: int
+
+
+class IndicatorMatchItem(_In):
+    """A text to match; its ``id`` comes back with its matches, the text never does."""
+
+    text: str
+    id: str | None = Field(default=None, max_length=200)
+
+
+class IndicatorMatchRequest(_In):
+    """Texts to match against partners' indicators."""
+
+    items: list[IndicatorMatchItem] = Field(min_length=1)
+    templates: bool = True
+    """Also compare template fingerprints (adverts); off for short chat messages."""
+    regions: list[Region] | None = None
+
+
+class IndicatorMatchOut(BaseModel):
+    """A partner indicator found in a text: where (``[start, end]``), never what."""
+
+    indicator: str
+    kind: Literal["phone", "handle", "url", "email", "template"]
+    span: list[int]
+    partner: str | None
+    partner_name: str | None
+    tlp: str | None
+    similarity: float
+
+
+class IndicatorMatchResult(BaseModel):
+    """The matches of one text (possibly none)."""
+
+    id: str
+    matches: list[IndicatorMatchOut]
+
+
+class IndicatorMatchResponse(BaseModel):
+    """Results in input order and the size of the index they were matched against."""
+
+    results: list[IndicatorMatchResult]
+    indicators: int

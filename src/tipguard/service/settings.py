@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,3 +35,17 @@ class ServiceSettings(BaseSettings):
     """Requests a key may make at once before the sustained rate applies."""
     review_min_level: Literal["low", "medium", "high", "critical"] = "medium"
     """Verdicts at or above this level go to the review queue."""
+    key_cache_seconds: float = Field(default=5.0, ge=0)
+    """How long a known API key is trusted without asking the database; a key revoked outside
+    this process (CLI, another worker) stops working within this time. 0 turns the cache off."""
+    guard: bool = True
+    """Load the LLM guard at startup for ``POST /v1/guard`` (needs the ``encoder`` extra); when
+    false, or when its models cannot load, the route is left out of the app."""
+    sharing_secret: SecretStr | None = None
+    """The sharing-group key of ``tipguard.sharing`` (``TIPGUARD_SHARING_SECRET``, at least 16
+    bytes); without it the ``/v1/indicators`` routes answer 409 ``sharing_not_configured``."""
+    organisation: str | None = Field(default=None, min_length=1, max_length=200)
+    """The producing organisation named in exported bundles (``TIPGUARD_ORGANISATION``)."""
+    indicator_index: str | None = None
+    """JSON file of partners' imported indicators; ``None``: beside the SQLite database
+    (``<db>.indicators.json``), or ``tipguard-indicators.json`` here for other databases."""

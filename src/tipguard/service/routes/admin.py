@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from tipguard.service.auth import Principal, require_admin
+from tipguard.service.auth import Principal, key_cache_of, require_admin
 from tipguard.service.problems import PROBLEM_RESPONSES
-from tipguard.service.schemas import AuditOut, AuditPage, KeyCreate, KeyCreated, KeyOut
+from tipguard.service.schemas import MAX_ID, AuditOut, AuditPage, KeyCreate, KeyCreated, KeyOut, PathId
 from tipguard.service.state import state_of
 
 router = APIRouter(prefix="/v1", tags=["admin"], responses=PROBLEM_RESPONSES)
@@ -29,9 +29,13 @@ def list_keys(request: Request, principal: Admin) -> list[KeyOut]:
 
 
 @router.post("/keys/{key_id}/revoke", response_model=KeyOut)
-def revoke_key(key_id: int, request: Request, principal: Admin) -> KeyOut:
+def revoke_key(key_id: PathId, request: Request, principal: Admin) -> KeyOut:
     """Revoke a key at once (idempotent)."""
-    return KeyOut.of(state_of(request).store.revoke_key(key_id, principal.actor))
+    record = state_of(request).store.revoke_key(key_id, principal.actor)
+    cache = key_cache_of(request)
+    if cache is not None:
+        cache.clear()
+    return KeyOut.of(record)
 
 
 @router.get("/audit", response_model=AuditPage)
@@ -39,7 +43,7 @@ def read_audit(
     request: Request,
     principal: Admin,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before_id: Annotated[int | None, Query(ge=1)] = None,
+    before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> AuditPage:
     """The audit log, newest first (reading it is audited too)."""
     rows = state_of(request).store.list_audit(principal.actor, limit, before_id)

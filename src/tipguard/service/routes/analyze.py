@@ -17,7 +17,7 @@ from tipguard.items import Advert, Conversation, ConversationMessage, Item, Mess
 from tipguard.langid import UNKNOWN
 from tipguard.results import ItemError, Level, Verdict
 from tipguard.service.auth import Principal, require_ingest
-from tipguard.service.problems import PROBLEM_RESPONSES, Problem
+from tipguard.service.problems import PROBLEM_RESPONSES, Problem, check_batch_size
 from tipguard.service.schemas import (
     AnalyzeItem,
     AnalyzeRequest,
@@ -66,14 +66,7 @@ def analyze(body: AnalyzeRequest, request: Request, principal: Ingest) -> JSONRe
     state = state_of(request)
     limits = state.settings
     if body.items is not None:
-        if len(body.items) > limits.max_batch_items:
-            raise Problem(
-                413,
-                "batch_too_large",
-                f"{len(body.items)} items; the limit is {limits.max_batch_items} (max_batch_items)",
-                limit="max_batch_items",
-                max_value=limits.max_batch_items,
-            )
+        check_batch_size(len(body.items), limits.max_batch_items)
         entries = body.items
     else:
         assert body.text is not None  # noqa: S101 - the model allows nothing else

@@ -8,7 +8,17 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from tipguard.service.auth import Principal, require_analyst
 from tipguard.service.problems import PROBLEM_RESPONSES
-from tipguard.service.schemas import AIUseIn, AIUseOut, CaseIn, CaseOut, CasePage, PersonIn, PersonOut
+from tipguard.service.schemas import (
+    AIUseIn,
+    AIUseOut,
+    CaseIn,
+    CaseOut,
+    CasePage,
+    PageOffset,
+    PathId,
+    PersonIn,
+    PersonOut,
+)
 from tipguard.service.state import state_of
 from tipguard.store import AIUseInput, CaseFields
 
@@ -47,7 +57,7 @@ def list_cases(
     principal: Analyst,
     status: StatusFilter = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: PageOffset = 0,
 ) -> CasePage:
     """Cases, newest first, optionally of one ``cas_Status``."""
     page = state_of(request).store.list_cases(principal.actor, status, limit, offset)
@@ -81,19 +91,19 @@ def export_cases(
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
-def get_case(case_id: int, request: Request, principal: Analyst) -> CaseOut:
+def get_case(case_id: PathId, request: Request, principal: Analyst) -> CaseOut:
     """One case with its persons, AI-use records and review items."""
     return CaseOut.of(state_of(request).store.get_case(principal.actor, case_id))
 
 
 @router.patch("/cases/{case_id}", response_model=CaseOut)
-def update_case(case_id: int, body: CaseIn, request: Request, principal: Analyst) -> CaseOut:
+def update_case(case_id: PathId, body: CaseIn, request: Request, principal: Analyst) -> CaseOut:
     """Change the fields given; absent fields stay as they are."""
     return CaseOut.of(state_of(request).store.update_case(principal.actor, case_id, fields_of(body)))
 
 
 @router.post("/cases/{case_id}/ai-use", response_model=AIUseOut, status_code=201)
-def add_ai_use(case_id: int, body: AIUseIn, request: Request, principal: Analyst) -> AIUseOut:
+def add_ai_use(case_id: PathId, body: AIUseIn, request: Request, principal: Analyst) -> AIUseOut:
     """Record suspected AI use: capability, evidence, confidence, platform, language."""
     record = AIUseInput(
         capability=body.capability,
@@ -107,7 +117,7 @@ def add_ai_use(case_id: int, body: AIUseIn, request: Request, principal: Analyst
 
 
 @router.post("/cases/{case_id}/persons", response_model=PersonOut, status_code=201)
-def add_person(case_id: int, body: PersonIn, request: Request, principal: Analyst) -> PersonOut:
+def add_person(case_id: PathId, body: PersonIn, request: Request, principal: Analyst) -> PersonOut:
     """Add a pseudonymised victim or perpetrator (the pseudonym is generated)."""
     record = state_of(request).store.add_person(
         principal.actor, case_id, body.role, body.gender, body.nationality, body.role_in_process

@@ -13,13 +13,21 @@ from fastapi import APIRouter, Depends, Query, Request
 from tipguard.service.auth import Principal, require_analyst
 from tipguard.service.problems import PROBLEM_RESPONSES, Problem
 from tipguard.service.routes.cases import fields_of
-from tipguard.service.schemas import DecisionOut, DecisionPage, DecisionRequest, ReviewOut, ReviewPage
+from tipguard.service.schemas import (
+    DecisionOut,
+    DecisionPage,
+    DecisionRequest,
+    PageOffset,
+    PathId,
+    ReviewOut,
+    ReviewPage,
+)
 from tipguard.service.state import state_of
 
 router = APIRouter(prefix="/v1", tags=["review"], responses=PROBLEM_RESPONSES)
 Analyst = Annotated[Principal, Depends(require_analyst)]
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = PageOffset
 StatusFilter = Annotated[str | None, Query(pattern="^(open|confirmed|dismissed|escalated)$")]
 
 
@@ -35,13 +43,13 @@ def list_review(
 
 
 @router.get("/review/{review_id}", response_model=ReviewOut, response_model_exclude_unset=True)
-def get_review(review_id: int, request: Request, principal: Analyst) -> ReviewOut:
+def get_review(review_id: PathId, request: Request, principal: Analyst) -> ReviewOut:
     """One queue item with its text, verdict and decision."""
     return ReviewOut.of(state_of(request).store.get_review(principal.actor, review_id))
 
 
 @router.post("/review/{review_id}/decision", response_model=ReviewOut, response_model_exclude_unset=True)
-def decide(review_id: int, body: DecisionRequest, request: Request, principal: Analyst) -> ReviewOut:
+def decide(review_id: PathId, body: DecisionRequest, request: Request, principal: Analyst) -> ReviewOut:
     """Confirm, dismiss (with a reason) or escalate to a case (``case_id``, or a new ``case``)."""
     if body.decision == "dismiss" and not (body.reason and body.reason.strip()):
         raise Problem(422, "reason_required", "a dismissal needs a `reason`")
