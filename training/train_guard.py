@@ -9,13 +9,13 @@ Two stages, because one cheap model is not accurate enough and one accurate mode
    (``tipguard.guard.segments``). It costs about a millisecond and only decides which prompts
    the second stage must read: its ``route`` floor is set so that 99% of the validation harmful
    prompts reach stage 2.
-2. ``src/tipguard/models/data/guard-heads.npz``: a one-hidden-layer MLP over multilingual-e5
-   embeddings of the prompt (and of the conversation so far), with the same heads. It makes the
-   decision: ``block`` is the lowest score at which at most 2% of the benign validation prompts
-   (and of xstest's safe validation prompts) are blocked, ``flag`` the lowest at which at most 4%
-   are flagged or blocked.
+2. ``src/tipguard/models/data/guard-heads.npz``: five one-hidden-layer MLPs (folded into one)
+   over multilingual-e5 embeddings of the prompt (and of the conversation so far), with the
+   same heads. It makes the decision: ``block`` is the lowest score at which at most 2% of the
+   benign validation prompts (and of xstest's safe validation prompts) are blocked, ``flag`` the
+   lowest at which at most 4% are flagged or blocked.
 
-Rows: the project's own guard corpora (``corpora/guard/`` and ``corpora/guard-more/``; a split
+Rows: the project's own guard corpora (``corpora/guard/``, ``guard-more/``, ``guard-direct/``; a split
 request is trained both as the whole conversation and as its last turn), plus ordinary text from
 ``corpora/general`` and ``corpora/interpersonal`` as negatives; canonical train split for
 fitting, validation split for every choice. The held-out benchmark under ``eval/guard/`` and the
@@ -52,14 +52,15 @@ DATA = ROOT / "src" / "tipguard" / "models" / "data"
 OUT = DATA / "guard.npz"
 OUT_HEADS = DATA / "guard-heads.npz"
 METRICS = ROOT / "training" / "metrics-guard.json"
-CORPORA = ("guard", "guard-more")
+CORPORA = ("guard", "guard-more", "guard-direct")
 HEADS = ("harmful", *CATEGORIES)
 SPEC = FeatureSpec(n_features=2**18)
 """Fewer hash buckets than the analyzer's n-gram model: this stage only routes, and the file
 stays small."""
 C_GRID = (4.0, 16.0, 64.0)
-ALPHA_GRID = (1e-4, 1e-2)
+ALPHA_GRID = (1e-2, 1e-1)
 HIDDEN = 256
+ENSEMBLE = 5
 ROUTE_RECALL = 0.99
 ORDINARY_PER_LANGUAGE = 60
 BLOCK_FPR = 0.02
@@ -142,20 +143,31 @@ def fit_ngram(X: object, y: np.ndarray, cats: list[str], c: float) -> tuple[obje
 
 
 def fit_mlp(E: np.ndarray, Y: np.ndarray, alpha: float) -> MlpHeads:
-    """The stage-2 heads; harmful rows are repeated so both classes weigh about the same."""
+    """The stage-2 heads: ``ENSEMBLE`` MLPs from different seeds, folded into one.
+
+    One MLP drew sharp, arbitrary edges between near-paraphrases ("how to blackmail my ex" 0.99,
+    "how to blackmail someone anonymously?" 0.001); averaging the logits of several smooths
+    them, and the average is itself one wider MLP (hidden layers side by side, output weights
+    divided by their number), so the guard runs it as one. Harmful rows are repeated so both
+    classes weigh about the same.
+    """
     harmful = np.flatnonzero(Y[:, 0] == 1)
     repeat = max(1, round((len(Y) - len(harmful)) / max(len(harmful), 1)))
     idx = np.concatenate([np.arange(len(Y)), np.repeat(harmful, repeat - 1)])
-    clf = MLPClassifier(
-        (HIDDEN,), alpha=alpha, max_iter=300, random_state=SEED, early_stopping=False
-    )
-    clf.fit(E[idx], Y[idx])
+    w1, b1, w2, b2 = [], [], [], []
+    for k in range(ENSEMBLE):
+        clf = MLPClassifier((HIDDEN,), alpha=alpha, max_iter=200, random_state=SEED + k)
+        clf.fit(E[idx], Y[idx])
+        w1.append(clf.coefs_[0])
+        b1.append(clf.intercepts_[0])
+        w2.append(clf.coefs_[1] / ENSEMBLE)
+        b2.append(clf.intercepts_[1] / ENSEMBLE)
     return MlpHeads(
         HEADS,
-        clf.coefs_[0].astype(np.float32),
-        clf.intercepts_[0].astype(np.float32),
-        clf.coefs_[1].astype(np.float32),
-        clf.intercepts_[1].astype(np.float32),
+        np.hstack(w1).astype(np.float32),
+        np.concatenate(b1).astype(np.float32),
+        np.vstack(w2).astype(np.float32),
+        np.sum(b2, axis=0).astype(np.float32),
         {},
     )
 
@@ -249,7 +261,7 @@ def main() -> int:
         heads.hidden_bias,
         heads.weights,
         heads.bias,
-        {"thresholds": thresholds, "alpha": alpha, "hidden": HIDDEN, **common},
+        {"thresholds": thresholds, "alpha": alpha, "hidden": HIDDEN, "ensemble": ENSEMBLE, **common},
     ).save(OUT_HEADS)
     metrics = {
         "router": {"C": c, "route_floor": round(floor, 4), "benign_routed": round(best_router[0], 4)},

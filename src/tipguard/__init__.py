@@ -15,6 +15,7 @@ from tipguard.errors import (
     TipguardError,
     UnknownDetectorError,
 )
+from tipguard.guard import Guard, GuardResult
 from tipguard.items import (
     Advert,
     Conversation,
@@ -54,6 +55,8 @@ __all__ = [
     "Entity",
     "Evidence",
     "Finding",
+    "Guard",
+    "GuardResult",
     "InputError",
     "InputTooLargeError",
     "ItemError",
