@@ -8,8 +8,8 @@ import json
 from collections.abc import Callable, Iterator
 
 import pytest
+from service_testkit import RISKY, SETTINGS, Service, build_service
 
-from conftest import RISKY, SETTINGS, Service, build_service
 from tipguard import Analyzer
 from tipguard.io.serialize import verdict_to_dict
 from tipguard.service import ServiceSettings

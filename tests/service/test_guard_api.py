@@ -6,8 +6,8 @@ import logging
 from collections.abc import Iterator
 
 import pytest
+from service_testkit import SETTINGS, TestClient
 
-from conftest import SETTINGS, TestClient
 from tipguard import Analyzer
 from tipguard.errors import ModelLoadError
 from tipguard.guard import Guard

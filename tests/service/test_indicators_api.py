@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from service_testkit import SETTINGS, Service, build_service
 
-from conftest import SETTINGS, Service, build_service
 from tipguard import Analyzer
 from tipguard.io.serialize import verdict_to_dict
 from tipguard.results import Level, Verdict

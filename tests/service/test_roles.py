@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from service_testkit import Service
 
-from conftest import Service
 from tipguard.io.serialize import verdict_to_dict
 from tipguard.results import Level, Verdict
 from tipguard.service import ServiceSettings

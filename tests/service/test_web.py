@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from service_testkit import RISKY
 
-from conftest import RISKY
 from tipguard import Analyzer
 from tipguard.service import ServiceSettings, create_app
 from tipguard.service.web import charts, highlight
