@@ -15,13 +15,11 @@ from typing import IO
 
 import click
 
+from tipguard.cli.codes import ExitCode
 from tipguard.errors import ConfigError, LexiconError, ModelLoadError
 from tipguard.guard import Guard
 from tipguard.guard.guard import GuardResult
 from tipguard.guard.requests import read_requests
-
-USAGE, CONFIG, IO_ERROR, ITEMS_FAILED = 2, 3, 4, 1
-"""The CLI's exit codes (``tipguard.cli.main.ExitCode``), repeated to keep imports one-way."""
 
 
 def load_guard() -> Guard:
@@ -30,7 +28,7 @@ def load_guard() -> Guard:
         return Guard().load()
     except (ConfigError, LexiconError, ModelLoadError) as exc:
         click.echo(f"tipguard: configuration error: {exc}", err=True)
-        raise SystemExit(CONFIG) from None
+        raise SystemExit(ExitCode.CONFIG) from None
 
 
 @click.command("guard")
@@ -57,14 +55,14 @@ def guard_command(
     """
     if (text is None) == (input_path is None):
         click.echo("tipguard: give either TEXT or --input FILE", err=True)
-        raise SystemExit(USAGE)
+        raise SystemExit(ExitCode.USAGE)
     guard = load_guard()
     failed = False
     try:
         out: IO[str] = sys.stdout if output == "-" else Path(output).open("w", encoding="utf-8")  # noqa: SIM115
     except OSError as exc:
         click.echo(f"tipguard: cannot write {output}: {exc.strerror}", err=True)
-        raise SystemExit(IO_ERROR) from None
+        raise SystemExit(ExitCode.IO) from None
     try:
         if text is not None:
             result = guard.check_safe(text, response, item_id="1")
@@ -75,7 +73,7 @@ def guard_command(
                 stream = sys.stdin.buffer if input_path == "-" else Path(str(input_path)).open("rb")  # noqa: SIM115
             except OSError as exc:
                 click.echo(f"tipguard: cannot read {input_path}: {exc.strerror}", err=True)
-                raise SystemExit(IO_ERROR) from None
+                raise SystemExit(ExitCode.IO) from None
             with stream:
                 for req in read_requests(stream, text_field):
                     if req.error is not None:
@@ -89,7 +87,7 @@ def guard_command(
         if out is not sys.stdout:
             out.close()
     if failed:
-        raise SystemExit(ITEMS_FAILED)
+        raise SystemExit(ExitCode.ITEMS_FAILED)
 
 
 def run_guard_eval(datasets: tuple[str, ...], split: str, out_dir: str) -> None:
@@ -103,10 +101,10 @@ def run_guard_eval(datasets: tuple[str, ...], split: str, out_dir: str) -> None:
             label, cases = load_guard_cases(name, split)
         except (ValueError, OSError, KeyError) as exc:
             click.echo(f"tipguard: cannot load {name}: {exc}", err=True)
-            raise SystemExit(IO_ERROR) from None
+            raise SystemExit(ExitCode.IO) from None
         if not cases:
             click.echo(f"tipguard: {name} has no prompts in split {split}", err=True)
-            raise SystemExit(IO_ERROR)
+            raise SystemExit(ExitCode.IO)
         result = evaluate_guard(guard, label, cases, split)
         paths = write_guard_report(result, Path(out_dir), command)
         m = result.overall

@@ -18,6 +18,7 @@ from typing import IO, Any, NoReturn
 
 import click
 
+from tipguard.cli.codes import ExitCode
 from tipguard.errors import BundleError, ConfigError
 from tipguard.io.readers import FORMATS, Record, guess_format, read_records
 from tipguard.items import Conversation, Item, ItemKind
@@ -29,9 +30,7 @@ _TEMPLATE_KINDS = {"adverts": (ItemKind.ADVERT, ItemKind.PROFILE), "all": tuple(
 
 
 def _fail(code_name: str, message: str) -> NoReturn:
-    """Print ``message`` and exit with the CLI's exit code of that name (see ``main.ExitCode``)."""
-    from tipguard.cli.main import ExitCode  # main registers this group: import it late
-
+    """Print ``message`` and exit with the CLI's exit code of that name (``ExitCode``)."""
     click.echo(f"tipguard: {message}", err=True)
     raise SystemExit(ExitCode[code_name])
 

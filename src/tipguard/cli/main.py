@@ -11,13 +11,13 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from enum import IntEnum
 from importlib import resources
 from pathlib import Path
 from typing import IO, Any
 
 import click
 
+from tipguard.cli.codes import ExitCode
 from tipguard.cli.guard import guard_command, run_guard_eval
 from tipguard.cli.indicators import indicators as indicators_group
 from tipguard.cli.proxy import proxy as proxy_command
@@ -32,16 +32,6 @@ from tipguard.results import Level, Verdict
 from tipguard.taxonomy.codes import INDICATORS
 
 BATCH = 512
-
-
-class ExitCode(IntEnum):
-    """Process exit codes of the CLI."""
-
-    OK = 0
-    ITEMS_FAILED = 1
-    USAGE = 2
-    CONFIG = 3
-    IO = 4
 
 
 def _analyzer(profile: str | None, config: str | None, detectors: str | None) -> Analyzer:

@@ -10,10 +10,8 @@ import logging
 
 import click
 
+from tipguard.cli.codes import ExitCode
 from tipguard.errors import ConfigError, ModelLoadError
-
-CONFIG_EXIT = 3
-"""`ExitCode.CONFIG` of :mod:`tipguard.cli.main` (not imported: main imports this module)."""
 
 
 @click.command("proxy")
@@ -84,7 +82,7 @@ def proxy(
         click.echo(
             f"tipguard: the proxy needs the api extra: pip install 'tipguard[api]' ({exc.name})", err=True
         )
-        raise SystemExit(CONFIG_EXIT) from None
+        raise SystemExit(ExitCode.CONFIG) from None
     try:
         config = ProxyConfig(
             upstream,
@@ -99,7 +97,7 @@ def proxy(
         guard.check("warm-up")
     except (ConfigError, ModelLoadError) as exc:
         click.echo(f"tipguard: configuration error: {exc}", err=True)
-        raise SystemExit(CONFIG_EXIT) from None
+        raise SystemExit(ExitCode.CONFIG) from None
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
     click.echo(f"tipguard proxy: http://{host}:{port}/v1 -> {config.upstream_base}", err=True)
     # access_log off: uvicorn's access lines carry query strings; the proxy logs ids and decisions itself

@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from tipguard.cli.codes import ExitCode
+
 ROLE_CHOICE = click.Choice(["ingest", "analyst", "admin"])
 
 
@@ -22,7 +24,7 @@ def _store(database_url: str | None) -> Any:
         return Store(database_url)
     except StorageError as exc:
         click.echo(f"tipguard: cannot open the database: {exc}", err=True)
-        raise SystemExit(4) from None
+        raise SystemExit(ExitCode.IO) from None
 
 
 @click.command()
@@ -140,7 +142,7 @@ def keys_revoke(key_id: int, database_url: str | None) -> None:
         record = store.revoke_key(key_id, Actor.system("cli"))
     except RecordNotFoundError:
         click.echo(f"tipguard: no key {key_id}", err=True)
-        raise SystemExit(2) from None
+        raise SystemExit(ExitCode.USAGE) from None
     finally:
         store.close()
     click.echo(f"Revoked key {record.id} ({record.name})")

@@ -22,6 +22,7 @@ import numpy as np
 import tipguard
 from tipguard.eval.guard_sets import GuardCase
 from tipguard.eval.metrics import BinaryMetrics, binary_metrics
+from tipguard.eval.report import fmt
 from tipguard.guard.guard import Guard, GuardResult
 
 
@@ -105,12 +106,6 @@ def evaluate_guard(guard: Guard, name: str, cases: Iterable[GuardCase], split: s
     )
 
 
-def _fmt(value: float | None, pct: bool = False) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.1%}" if pct else f"{value:.3f}"
-
-
 def _table(title: str, groups: dict[str, BinaryMetrics], reference: str | None = None) -> list[str]:
     """A Markdown table; with ``reference``, each group's recall gap to that group's recall."""
     if not groups:
@@ -125,8 +120,8 @@ def _table(title: str, groups: dict[str, BinaryMetrics], reference: str | None =
     ]
     for key, m in groups.items():
         row = (
-            f"| {key} | {m.n} | {m.positives} | {_fmt(m.recall)} | {_fmt(m.false_positive_rate, True)} | "
-            f"{_fmt(m.precision)} |"
+            f"| {key} | {m.n} | {m.positives} | {fmt(m.recall)} | {fmt(m.false_positive_rate, True)} | "
+            f"{fmt(m.precision)} |"
         )
         if gap and base is not None and base.recall is not None:
             delta = f"{(m.recall - base.recall) * 100:+.1f} pt" if m.recall is not None else "-"
@@ -147,10 +142,10 @@ def write_guard_report(result: GuardEvalResult, out_dir: Path, command: str) -> 
         f"- tipguard {result.version}; data hash `{result.data_hash}`; thresholds "
         + ", ".join(f"{k} {v:.4f}" for k, v in result.thresholds.items()),
         f"- prompts: {m.n} ({m.positives} harmful, {m.negatives} benign); errors: {result.errors}",
-        f"- caught (flag or block): recall {_fmt(m.recall)}, false-positive rate "
-        f"{_fmt(m.false_positive_rate, True)}, precision {_fmt(m.precision)}, "
-        f"PR-AUC {_fmt(m.average_precision)}",
-        f"- blocked: recall {_fmt(b.recall)}, false-positive rate {_fmt(b.false_positive_rate, True)}",
+        f"- caught (flag or block): recall {fmt(m.recall)}, false-positive rate "
+        f"{fmt(m.false_positive_rate, True)}, precision {fmt(m.precision)}, "
+        f"PR-AUC {fmt(m.average_precision)}",
+        f"- blocked: recall {fmt(b.recall)}, false-positive rate {fmt(b.false_positive_rate, True)}",
         f"- share judged by the encoder stage: {result.judged_share:.1%}",
         f"- latency per prompt on this machine (ms): p50 {result.latency_ms['p50']}, "
         f"p90 {result.latency_ms['p90']}, p99 {result.latency_ms['p99']}, max {result.latency_ms['max']}",

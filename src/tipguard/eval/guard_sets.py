@@ -10,6 +10,7 @@ plus prompt.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -67,9 +68,15 @@ def reframing_cases(folder: Path) -> Iterator[GuardCase]:
 _XSAFETY_LANG = {"sp": "es"}
 
 
-def _csv_records(path: Path, header: bool = True) -> list[list[str]]:
+@functools.lru_cache(maxsize=64)
+def _csv_file(path: Path) -> tuple[tuple[str, ...], ...]:
+    """Every record of a CSV file, read once per run (many selected rows share a file)."""
     with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
+        return tuple(tuple(r) for r in csv.reader(fh))
+
+
+def _csv_records(path: Path, header: bool = True) -> tuple[tuple[str, ...], ...]:
+    rows = _csv_file(path)
     return rows[1:] if header else rows
 
 
@@ -96,10 +103,9 @@ def _public_texts(root: Path, name: str, row_id: str, parallel: dict[str, str]) 
         "simplesafetytests": ("simplesafetytests_test_cases.csv", "id", "prompts_final"),
     }
     file, key, field = spec[name]
-    with (d / file).open(encoding="utf-8-sig", newline="") as fh:
-        records = list(csv.DictReader(fh))
-    row = records[int(row_id)] if key is None else next(r for r in records if r[key] == row_id)
-    return {"en": row[field]}
+    head, *records = _csv_file(d / file)
+    cells = records[int(row_id)] if key is None else next(r for r in records if r[head.index(key)] == row_id)
+    return {"en": cells[head.index(field)]}
 
 
 def public_cases(data: Path, selection: Path) -> Iterator[GuardCase]:

@@ -9,7 +9,8 @@ from tipguard.eval.metrics import BinaryMetrics, pr_curve
 from tipguard.eval.run import EvalResult
 
 
-def _fmt(value: float | None, pct: bool = False) -> str:
+def fmt(value: float | None, pct: bool = False) -> str:
+    """A metric for a Markdown table: three decimals, a percentage, or ``-`` when undefined."""
     if value is None:
         return "-"
     return f"{value:.1%}" if pct else f"{value:.3f}"
@@ -26,8 +27,8 @@ def _table(title: str, groups: dict[str, BinaryMetrics]) -> list[str]:
     ]
     for name, m in groups.items():
         lines.append(
-            f"| {name} | {m.n} | {m.positives} | {_fmt(m.precision)} | {_fmt(m.recall)} | "
-            f"{_fmt(m.f1)} | {_fmt(m.false_positive_rate, True)} | {_fmt(m.average_precision)} |"
+            f"| {name} | {m.n} | {m.positives} | {fmt(m.precision)} | {fmt(m.recall)} | "
+            f"{fmt(m.f1)} | {fmt(m.false_positive_rate, True)} | {fmt(m.average_precision)} |"
         )
     return [*lines, ""]
 
@@ -65,7 +66,7 @@ def _plots(result: EvalResult, out_dir: Path, stem: str) -> list[str]:
             False,
             xlabel="recall",
             ylabel="precision",
-            title=f"{result.dataset}: PR (AP {_fmt(result.overall.average_precision)})",
+            title=f"{result.dataset}: PR (AP {fmt(result.overall.average_precision)})",
         )
     points = [
         (b.mean_risk, b.positive_rate)
@@ -80,7 +81,7 @@ def _plots(result: EvalResult, out_dir: Path, stem: str) -> list[str]:
             True,
             xlabel="mean risk in bin",
             ylabel="observed positive rate",
-            title=f"{result.dataset}: reliability (ECE {_fmt(result.ece)})",
+            title=f"{result.dataset}: reliability (ECE {fmt(result.ece)})",
         )
     return written
 
@@ -104,8 +105,8 @@ def write_report(result: EvalResult, out_dir: Path, command: str) -> list[Path]:
         "",
         "| items | positives | precision | recall | F1 | FPR | PR-AUC | ECE | items/s | errors |",
         "|---|---|---|---|---|---|---|---|---|---|",
-        f"| {m.n} | {m.positives} | {_fmt(m.precision)} | {_fmt(m.recall)} | {_fmt(m.f1)} | "
-        f"{_fmt(m.false_positive_rate, True)} | {_fmt(m.average_precision)} | {_fmt(result.ece)} | "
+        f"| {m.n} | {m.positives} | {fmt(m.precision)} | {fmt(m.recall)} | {fmt(m.f1)} | "
+        f"{fmt(m.false_positive_rate, True)} | {fmt(m.average_precision)} | {fmt(result.ece)} | "
         f"{result.throughput:,.0f} | {result.errors} |",
         "",
         f"Risk: {calib}.",
@@ -134,10 +135,10 @@ def write_report(result: EvalResult, out_dir: Path, command: str) -> list[Path]:
             "",
             "| model | precision | recall | F1 | FPR | PR-AUC |",
             "|---|---|---|---|---|---|",
-            f"| tipguard ({result.config_hash}) | {_fmt(m.precision)} | {_fmt(m.recall)} | {_fmt(m.f1)} | "
-            f"{_fmt(m.false_positive_rate, True)} | {_fmt(m.average_precision)} |",
-            f"| TF-IDF + LR baseline | {_fmt(base.precision)} | {_fmt(base.recall)} | {_fmt(base.f1)} | "
-            f"{_fmt(base.false_positive_rate, True)} | {_fmt(base.average_precision)} |",
+            f"| tipguard ({result.config_hash}) | {fmt(m.precision)} | {fmt(m.recall)} | {fmt(m.f1)} | "
+            f"{fmt(m.false_positive_rate, True)} | {fmt(m.average_precision)} |",
+            f"| TF-IDF + LR baseline | {fmt(base.precision)} | {fmt(base.recall)} | {fmt(base.f1)} | "
+            f"{fmt(base.false_positive_rate, True)} | {fmt(base.average_precision)} |",
             "",
             *_table("Baseline by subset and label", result.baseline["group"]),
             *_table("Baseline by language", result.baseline["language"]),

@@ -193,15 +193,16 @@ CASE_COLUMNS: tuple[tuple[str, str], ...] = (
 
 
 def check_values(field: str, values: list[str] | tuple[str, ...], allowed: tuple[str, ...]) -> list[str]:
-    """``values`` de-duplicated in order; raises ``InvalidRecordError`` naming the bad ones."""
-    bad = [v for v in values if v not in allowed]
+    """``values`` de-duplicated in order; raises ``InvalidRecordError`` giving the positions of
+    the bad ones (not the values: they are whatever a caller typed)."""
+    bad = [i for i, v in enumerate(values) if v not in allowed]
     if bad:
-        raise InvalidRecordError(f"{field}: {bad} not in the picklist {list(allowed)}")
+        raise InvalidRecordError(f"{field}: values at positions {bad} are not in the picklist {allowed}")
     return list(dict.fromkeys(values))
 
 
 def check_value(field: str, value: str, allowed: tuple[str, ...]) -> str:
     """``value`` if it is in the picklist; raises ``InvalidRecordError`` otherwise."""
     if value not in allowed:
-        raise InvalidRecordError(f"{field}: {value!r} not in the picklist {list(allowed)}")
+        raise InvalidRecordError(f"{field}: the value is not in the picklist {list(allowed)}")
     return value
